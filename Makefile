@@ -1,0 +1,39 @@
+# Solstice: two commands a newcomer needs.
+#   make pack            generate the default pack (mvp), build it with dbt (all tests) and write the release
+#   make pack PACK=dev   the same for the tiny development pack
+#   make test            the whole test suite
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+PACK ?= mvp
+INSTALLED := $(VENV)/.installed
+
+.PHONY: install pack generate build release test benchmark clean
+
+$(INSTALLED): pyproject.toml
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e .
+	@touch $(INSTALLED)
+
+install: $(INSTALLED)
+
+pack: install
+	$(BIN)/solstice pack --pack $(PACK)
+
+generate: install
+	$(BIN)/solstice generate --pack $(PACK)
+
+build: install
+	$(BIN)/solstice build --pack $(PACK)
+
+release: install
+	$(BIN)/solstice release --pack $(PACK)
+
+test: install
+	$(BIN)/python -m pytest
+
+benchmark: install
+	$(BIN)/python benchmarks/benchmark_pack.py --pack $(PACK)
+
+clean:
+	rm -rf target logs data release

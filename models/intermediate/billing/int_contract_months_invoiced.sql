@@ -1,0 +1,102 @@
+-- One row per contract and local calendar month in service: the month's utility bills, VPP credits and the
+-- subscription payment.
+--   contract year  = whole years from the contract's start month to the billing month, so prices step up
+--                    on each anniversary month by the escalator: price x (1 + escalator_pct / 100) ^ year;
+--   proration      = days in service that month / days in the month (first and last months);
+--   minimum        = monthly minimum (escalated) x proration;
+--   included kWh   = for usage-priced contracts (flex rate > 0), the energy the minimum pays for;
+--   overage kWh    = solar generation above the included kWh (0 for fixed-payment contracts);
+--   payment        = minimum + flex rate (escalated) x overage  (= the greater of minimum and usage charge);
+--   net value      = (bill without - bill with) + VPP credits - payment.
+{{ config(materialized='table') }}
+
+with
+
+days as (
+    select * from {{ ref('int_household_days_billed') }}
+),
+
+contracts as (
+    select * from {{ ref('stg_crm__subscriber_contracts') }}
+),
+
+dispatch as (
+    select * from {{ ref('int_dispatch_responses_measured') }}
+),
+
+months as (
+    select
+        household_id,
+        {{ dbt.date_trunc('month', 'local_date') }} as billing_month_start,
+        count(*) as days_in_service,
+        sum(solar_generation_kwh) as solar_generation_kwh,
+        sum(bill_without_system_usd) as utility_bill_without_system_usd,
+        sum(bill_with_system_usd) as utility_bill_with_system_usd
+    from days
+    group by household_id, {{ dbt.date_trunc('month', 'local_date') }}
+),
+
+credits as (
+    select
+        household_id,
+        {{ dbt.date_trunc('month', 'event_local_date') }} as billing_month_start,
+        sum(customer_incentive_usd) as vpp_credits_usd
+    from dispatch
+    group by household_id, {{ dbt.date_trunc('month', 'event_local_date') }}
+),
+
+terms as (
+    select
+        months.*,
+        contracts.contract_id,
+        contracts.subscription_type,
+        contracts.flex_rate_usd_per_kwh,
+        coalesce(credits.vpp_credits_usd, 0) as vpp_credits_usd,
+        floor(
+            {{ dbt.datediff(dbt.date_trunc('month', 'contracts.contract_start_date'), 'months.billing_month_start', 'month') }}
+            / 12
+        ) as contract_year,
+        cast(months.days_in_service as double)
+        / {{ dbt.datediff('months.billing_month_start', dbt.dateadd('month', 1, 'months.billing_month_start'), 'day') }}
+            as proration,
+        power(1 + contracts.escalator_pct / 100, floor(
+            {{ dbt.datediff(dbt.date_trunc('month', 'contracts.contract_start_date'), 'months.billing_month_start', 'month') }}
+            / 12
+        )) as escalation_factor,
+        contracts.monthly_minimum_payment_usd
+    from months
+    inner join contracts on months.household_id = contracts.household_id
+    left join credits
+        on months.household_id = credits.household_id
+        and months.billing_month_start = credits.billing_month_start
+),
+
+priced as (
+    select
+        *,
+        monthly_minimum_payment_usd * escalation_factor * proration as minimum_payment_usd,
+        flex_rate_usd_per_kwh * escalation_factor as flex_rate_escalated_usd_per_kwh
+    from terms
+),
+
+invoiced as (
+    select
+        *,
+        case
+            when flex_rate_escalated_usd_per_kwh > 0
+                then greatest(solar_generation_kwh - minimum_payment_usd / flex_rate_escalated_usd_per_kwh, 0)
+            else 0
+        end as overage_kwh
+    from priced
+),
+
+final as (
+    select
+        *,
+        minimum_payment_usd + flex_rate_escalated_usd_per_kwh * overage_kwh as subscription_payment_usd,
+        utility_bill_without_system_usd - utility_bill_with_system_usd + vpp_credits_usd
+        - (minimum_payment_usd + flex_rate_escalated_usd_per_kwh * overage_kwh) as net_customer_value_usd
+    from invoiced
+)
+
+select * from final

@@ -1,0 +1,63 @@
+-- One row per home and local day: metered energy and the utility bill with and without the system.
+--   without the system: the home buys all its load at the hour's import rate (not during grid outages,
+--                       when it could not have bought any), plus the fixed charge;
+--   with the system:    grid imports at the import rate, minus exports at the export credit, plus the fixed charge.
+-- The fixed monthly charge is prorated by day: charge / days in that calendar month.
+{{ config(materialized='table') }}
+
+with
+
+hours as (
+    select * from {{ ref('int_telemetry_hours_priced') }}
+),
+
+tariffs as (
+    select
+        tariff_id,
+        fixed_monthly_charge
+    from {{ ref('utility_tariff_plans') }}
+),
+
+days as (
+    select
+        household_id,
+        local_date,
+        tariff_id,
+        count(*) as hours_reported,
+        sum(solar_kwh) as solar_generation_kwh,
+        sum(load_kwh) as home_load_kwh,
+        sum(grid_import_kwh) as grid_import_kwh,
+        sum(grid_export_kwh) as grid_export_kwh,
+        sum(battery_charge_kwh) as battery_charge_kwh,
+        sum(battery_discharge_kwh) as battery_discharge_kwh,
+        {{ last_value_by('state_of_charge_pct', 'interval_start_at') }} as state_of_charge_end_pct,
+        sum(case when grid_up_flag then load_kwh * import_rate_usd_per_kwh else 0 end) as energy_charge_without_system_usd,
+        sum(grid_import_kwh * import_rate_usd_per_kwh) as energy_charge_with_system_usd,
+        sum(grid_export_kwh * export_rate_usd_per_kwh) as export_credit_usd,
+        sum(case when is_peak then grid_import_kwh else 0 end) as peak_grid_import_kwh,
+        sum(case when not grid_up_flag then 1 else 0 end) as grid_down_hours
+    from hours
+    group by household_id, local_date, tariff_id
+),
+
+billed as (
+    select
+        days.*,
+        tariffs.fixed_monthly_charge
+        / {{ dbt.datediff(dbt.date_trunc('month', 'days.local_date'),
+                          dbt.dateadd('month', 1, dbt.date_trunc('month', 'days.local_date')), 'day') }}
+            as fixed_charge_usd
+    from days
+    inner join tariffs on days.tariff_id = tariffs.tariff_id
+),
+
+final as (
+    select
+        *,
+        energy_charge_without_system_usd + fixed_charge_usd as bill_without_system_usd,
+        energy_charge_with_system_usd - export_credit_usd + fixed_charge_usd as bill_with_system_usd,
+        energy_charge_without_system_usd - energy_charge_with_system_usd + export_credit_usd as customer_savings_usd
+    from billed
+)
+
+select * from final

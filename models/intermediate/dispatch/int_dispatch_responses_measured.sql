@@ -1,0 +1,206 @@
+-- Measurement & verification of every device response to a dispatch call.
+--   requested  = the power asked of the device x the event length;
+--   baseline   = the battery's mean net discharge in the same hour on up to
+--                var('dispatch_baseline_days') of the previous var('dispatch_baseline_lookback_days') days
+--                without an accepted event or a grid outage in that hour;
+--   delivered  = per event hour, net discharge above the baseline, floored at 0 and capped at the hour's
+--                request, summed - so delivered never exceeds requested. Only accepted responses deliver.
+-- Participation: an accepted response that delivered at least var('dispatch_participation_min_share') of
+-- the request. Incentive = delivered x programme rate (participants only); grid value = delivered x
+-- (mean event LMP + programme capacity value).
+{{ config(materialized='table') }}
+
+with
+
+responses as (
+    select * from {{ ref('stg_vpp__device_responses') }}
+),
+
+calls as (
+    select * from {{ ref('stg_vpp__dispatch_calls') }}
+),
+
+programs as (
+    select * from {{ ref('vpp_programs') }}
+),
+
+territories as (
+    select
+        utility_territory,
+        market_region
+    from {{ ref('territories') }}
+),
+
+households as (
+    select
+        household_id,
+        time_zone
+    from {{ ref('stg_crm__households') }}
+),
+
+telemetry as (
+    select
+        household_id,
+        interval_start_at,
+        battery_discharge_kwh - battery_charge_kwh as battery_net_discharge_kwh,
+        grid_up_flag
+    from {{ ref('stg_fleet__telemetry_hourly') }}
+),
+
+prices as (
+    select * from {{ ref('stg_grid__market_prices') }}
+),
+
+hour_offsets as (
+    select generated_number - 1 as hour_offset
+    from ({{ dbt.generate_series(24) }}) as series
+),
+
+lookback_days as (
+    select generated_number as days_back
+    from ({{ dbt.generate_series(var('dispatch_baseline_lookback_days')) }}) as series
+),
+
+response_hours as (
+    select
+        responses.response_id,
+        responses.household_id,
+        responses.response_status,
+        responses.requested_kw,
+        {{ dbt.dateadd('hour', 'hour_offsets.hour_offset', 'calls.event_start_at') }} as hour_start_at
+    from responses
+    inner join calls on responses.call_id = calls.call_id
+    inner join hour_offsets on hour_offsets.hour_offset * 60 < calls.duration_minutes
+),
+
+accepted_hours as (
+    select distinct
+        household_id,
+        hour_start_at
+    from response_hours
+    where response_status = 'accepted'
+),
+
+baseline_candidates as (
+    select
+        response_hours.response_id,
+        response_hours.hour_start_at,
+        lookback_days.days_back,
+        telemetry.battery_net_discharge_kwh
+    from response_hours
+    cross join lookback_days
+    inner join telemetry
+        on response_hours.household_id = telemetry.household_id
+        and telemetry.interval_start_at
+        = {{ dbt.dateadd('day', '-lookback_days.days_back', 'response_hours.hour_start_at') }}
+    left join accepted_hours
+        on telemetry.household_id = accepted_hours.household_id
+        and telemetry.interval_start_at = accepted_hours.hour_start_at
+    where
+        telemetry.grid_up_flag
+        and accepted_hours.household_id is null
+),
+
+baselines as (
+    select
+        response_id,
+        hour_start_at,
+        avg(battery_net_discharge_kwh) as baseline_net_discharge_kwh
+    from (
+        select
+            *,
+            row_number() over (partition by response_id, hour_start_at order by days_back) as nth_day
+        from baseline_candidates
+    ) as ranked
+    where nth_day <= {{ var('dispatch_baseline_days') }}
+    group by response_id, hour_start_at
+),
+
+measured_hours as (
+    select
+        response_hours.response_id,
+        response_hours.requested_kw as requested_kwh,
+        case
+            when response_hours.response_status = 'accepted'
+                then least(
+                    greatest(telemetry.battery_net_discharge_kwh - coalesce(baselines.baseline_net_discharge_kwh, 0), 0),
+                    response_hours.requested_kw
+                )
+            else 0
+        end as delivered_kwh
+    from response_hours
+    left join telemetry
+        on response_hours.household_id = telemetry.household_id
+        and response_hours.hour_start_at = telemetry.interval_start_at
+    left join baselines
+        on response_hours.response_id = baselines.response_id
+        and response_hours.hour_start_at = baselines.hour_start_at
+),
+
+per_response as (
+    select
+        response_id,
+        sum(requested_kwh) as requested_kwh,
+        sum(coalesce(delivered_kwh, 0)) as delivered_kwh
+    from measured_hours
+    group by response_id
+),
+
+event_prices as (
+    select
+        calls.call_id,
+        avg(prices.lmp_usd_per_mwh) as event_lmp_usd_per_mwh
+    from calls
+    inner join programs on calls.program_id = programs.program_id
+    inner join territories on programs.utility_territory = territories.utility_territory
+    inner join prices
+        on territories.market_region = prices.market_region
+        and prices.interval_start_at >= calls.event_start_at
+        and prices.interval_start_at < calls.event_end_at
+    group by calls.call_id
+),
+
+measured as (
+    select
+        responses.response_id,
+        responses.call_id,
+        responses.household_id,
+        responses.response_status,
+        calls.program_id,
+        calls.dispatch_type,
+        calls.event_start_at,
+        calls.duration_minutes,
+        cast({{ to_local_timestamp('calls.event_start_at', 'households.time_zone') }} as date) as event_local_date,
+        per_response.requested_kwh,
+        per_response.delivered_kwh,
+        programs.incentive_usd_per_kwh,
+        programs.capacity_value_usd_per_kwh,
+        event_prices.event_lmp_usd_per_mwh,
+        case
+            when responses.response_status = 'opted_out' then 'customer_opt_out'
+            when responses.response_status = 'offline' then 'device_offline'
+            when per_response.delivered_kwh
+                < {{ var('dispatch_participation_min_share') }} * per_response.requested_kwh
+                then 'insufficient_delivery'
+        end as non_participation_reason
+    from responses
+    inner join calls on responses.call_id = calls.call_id
+    inner join programs on calls.program_id = programs.program_id
+    inner join households on responses.household_id = households.household_id
+    inner join per_response on responses.response_id = per_response.response_id
+    left join event_prices on responses.call_id = event_prices.call_id
+),
+
+final as (
+    select
+        *,
+        non_participation_reason is null as participated_flag,
+        case
+            when non_participation_reason is null then delivered_kwh * incentive_usd_per_kwh
+            else 0
+        end as customer_incentive_usd,
+        delivered_kwh * (coalesce(event_lmp_usd_per_mwh, 0) / 1000 + capacity_value_usd_per_kwh) as grid_value_usd
+    from measured
+)
+
+select * from final

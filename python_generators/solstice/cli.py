@@ -1,0 +1,115 @@
+"""The `solstice` command: generate a pack's raw data, build it with dbt, and write the release."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from .config import project_root, resolve_pack
+from .errors import SolsticeError
+
+DESCRIPTION = """\
+Solstice Residential Energy Simulation Pack.
+
+  solstice generate --pack dev --out data/raw/dev   simulate the fleet and write raw Parquet
+  solstice build    --pack dev                      dbt seed + build (all tests) on DuckDB
+  solstice release  --pack dev                      export the 14 marts to release/<pack>/
+  solstice pack     --pack dev                      all three, end to end
+  solstice packs                                    list the named packs in packs.yml
+"""
+
+
+def _add_pack_options(parser: argparse.ArgumentParser, overrides: bool) -> None:
+    parser.add_argument("--pack", help="named pack from packs.yml (default: the file's default_pack, mvp)")
+    if overrides:
+        parser.add_argument("--households", help="number of households (rows of `households`)")
+        parser.add_argument("--months", help="number of months to simulate")
+        parser.add_argument("--start", help="first month, YYYY-MM (local time)")
+        parser.add_argument("--seed", help="random seed; same config and seed give identical output")
+        parser.add_argument("--states", help="comma-separated state codes to include, e.g. CA,TX (default: all)")
+        parser.add_argument("--batch-size", dest="batch_size", help="households simulated at once (memory bound)")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="solstice", description=DESCRIPTION,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    gen = sub.add_parser("generate", help="simulate the fleet and write the raw layer as Parquet",
+                         description="Simulate weather, PV, load, batteries, outages, markets, programme calls and "
+                                     "customer behaviour, and write what the source systems would export.")
+    _add_pack_options(gen, overrides=True)
+    gen.add_argument("--out", help="output folder (default: data/raw/<pack>)")
+
+    build = sub.add_parser("build", help="run dbt seed and dbt build (with all tests) over a generated pack")
+    _add_pack_options(build, overrides=False)
+    build.add_argument("--raw", help="raw folder to build from (default: data/raw/<pack>)")
+    build.add_argument("--select", help="dbt selection, e.g. +billing_and_savings (default: everything)")
+
+    release = sub.add_parser("release", help="export the 14 schema tables to release/<pack>/ (Parquet + CSV)")
+    _add_pack_options(release, overrides=False)
+
+    pack = sub.add_parser("pack", help="generate, build and release a pack end to end")
+    _add_pack_options(pack, overrides=True)
+
+    sub.add_parser("packs", help="list the named packs")
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if not args.command:
+        parser.print_help()
+        return 2
+    try:
+        return _run(args)
+    except SolsticeError as exc:
+        print(f"solstice: error: {exc}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print("solstice: interrupted; nothing partial was kept.", file=sys.stderr)
+        return 130
+
+
+def _run(args) -> int:
+    from .reference import load_reference
+
+    root = project_root()
+    if args.command == "packs":
+        from .config import load_packs
+
+        default, packs = load_packs(root)
+        for name, spec in packs.items():
+            mark = " (default)" if name == default else ""
+            print(f"{name}{mark}: {spec.get('households')} households x {spec.get('months')} months from "
+                  f"{spec.get('start')} - {spec.get('description', '')}")
+        return 0
+
+    ref = load_reference(root) if args.command in ("generate", "pack") else None
+    overrides = {}
+    if args.command in ("generate", "pack"):
+        overrides = dict(households=args.households, months=args.months, start=args.start, seed=args.seed,
+                         states=args.states, batch_size=args.batch_size, known_states=ref.states)
+    config = resolve_pack(root, args.pack, **overrides)
+
+    from . import build as builder
+    from .generate import generate
+
+    raw = root / "data" / "raw" / config.pack
+    if args.command == "generate":
+        generate(config, ref, Path(args.out) if args.out else raw)
+    elif args.command == "build":
+        builder.dbt_build(root, config.pack, Path(args.raw).resolve() if args.raw else raw, select=args.select)
+    elif args.command == "release":
+        builder.release(root, config.pack)
+    elif args.command == "pack":
+        generate(config, ref, raw)
+        builder.dbt_build(root, config.pack, raw)
+        builder.release(root, config.pack)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

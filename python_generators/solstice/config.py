@@ -1,0 +1,155 @@
+"""Pack configuration: named packs from `packs.yml`, overridden by command-line values, validated."""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import json
+import re
+from pathlib import Path
+
+import yaml
+
+from .errors import ConfigError
+
+PROJECT_MARKER = "dbt_project.yml"
+
+
+def project_root(start: Path | None = None) -> Path:
+    """The repository root: the nearest folder holding dbt_project.yml, from `start` (cwd) upwards,
+    falling back to the checkout this package was installed from."""
+    candidates = [Path(start or Path.cwd()).resolve()]
+    candidates.append(Path(__file__).resolve().parents[2])
+    for base in candidates:
+        for folder in (base, *base.parents):
+            if (folder / PROJECT_MARKER).is_file():
+                return folder
+    raise ConfigError(
+        "cannot find the Solstice project (no dbt_project.yml here or above). "
+        "Run the command from inside your clone of the repository."
+    )
+
+
+@dataclasses.dataclass(frozen=True)
+class PackConfig:
+    """Everything that defines a pack. Same config and seed => byte-identical raw output."""
+
+    pack: str
+    households: int
+    months: int
+    start: str  # YYYY-MM, first local month of the pack
+    seed: int
+    states: tuple[str, ...] = ()  # empty = every state in seeds/territories.csv
+    batch_size: int = 1000
+
+    @property
+    def start_date(self) -> dt.date:
+        year, month = (int(x) for x in self.start.split("-"))
+        return dt.date(year, month, 1)
+
+    @property
+    def end_date(self) -> dt.date:
+        """First local day after the pack (exclusive end)."""
+        index = self.start_date.year * 12 + self.start_date.month - 1 + self.months
+        return dt.date(index // 12, index % 12 + 1, 1)
+
+    def to_dict(self) -> dict:
+        out = dataclasses.asdict(self)
+        out["states"] = list(self.states)
+        out["start_date"] = self.start_date.isoformat()
+        out["end_date"] = self.end_date.isoformat()
+        return out
+
+    def dbt_vars(self, raw_dir: Path) -> dict:
+        """The dbt vars this pack implies (the only place they are derived)."""
+        return {
+            "pack": self.pack,
+            "raw_root": str(raw_dir),
+            "pack_start_date": self.start_date.isoformat(),
+            "pack_end_date": self.end_date.isoformat(),
+        }
+
+    def to_json(self) -> str:
+        return json.dumps(self.to_dict(), indent=2, sort_keys=True)
+
+
+def load_packs(root: Path) -> tuple[str, dict]:
+    path = root / "packs.yml"
+    try:
+        doc = yaml.safe_load(path.read_text())
+    except FileNotFoundError:
+        raise ConfigError(f"{path} is missing: restore it from the repository (git checkout packs.yml).")
+    except yaml.YAMLError as exc:
+        raise ConfigError(f"{path} is not valid YAML ({exc}). Fix the file or restore it with git.")
+    if not isinstance(doc, dict) or not isinstance(doc.get("packs"), dict):
+        raise ConfigError(f"{path} must have a top-level 'packs:' mapping of pack name to settings.")
+    return doc.get("default_pack", "mvp"), doc["packs"]
+
+
+def _as_int(name: str, value, minimum: int) -> int:
+    if isinstance(value, bool):
+        value = str(value)
+    try:
+        number = int(str(value).strip())
+    except ValueError:
+        raise ConfigError(f"{name} must be a whole number, got {value!r}.")
+    if number < minimum:
+        raise ConfigError(f"{name} must be at least {minimum}, got {number}.")
+    return number
+
+
+def resolve_pack(
+    root: Path,
+    pack: str | None = None,
+    households=None,
+    months=None,
+    start=None,
+    seed=None,
+    states=None,
+    batch_size=None,
+    known_states: set[str] | None = None,
+) -> PackConfig:
+    """A validated PackConfig: the named pack's settings with any given overrides applied."""
+    default, packs = load_packs(root)
+    name = pack or default
+    if name not in packs:
+        raise ConfigError(f"unknown pack {name!r}. Choose one of: {', '.join(sorted(packs))} (defined in packs.yml).")
+    base = dict(packs[name])
+    chosen = {
+        "households": households if households is not None else base.get("households"),
+        "months": months if months is not None else base.get("months"),
+        "start": start if start is not None else base.get("start"),
+        "seed": seed if seed is not None else base.get("seed", 42),
+        "batch_size": batch_size if batch_size is not None else base.get("batch_size", 1000),
+    }
+    n_households = _as_int("--households", chosen["households"], 1)
+    n_months = _as_int("--months", chosen["months"], 1)
+    if n_months > 120:
+        raise ConfigError(f"--months must be at most 120 (ten years), got {n_months}.")
+    seed_value = _as_int("--seed", chosen["seed"], 0)
+    batch = _as_int("--batch-size", chosen["batch_size"], 1)
+    start_text = str(chosen["start"]).strip()
+    match = re.fullmatch(r"(\d{4})-(\d{2})", start_text)
+    if not match or not 1 <= int(match.group(2)) <= 12 or not 2000 <= int(match.group(1)) <= 2100:
+        raise ConfigError(f"--start must be a month as YYYY-MM between 2000-01 and 2100-12, got {start_text!r}.")
+    if states is None:
+        states = base.get("states", [])
+    if isinstance(states, str):
+        states = [s for s in states.split(",") if s.strip()]
+    state_codes = tuple(sorted({s.strip().upper() for s in states}))
+    if known_states is not None:
+        unknown = sorted(set(state_codes) - known_states)
+        if unknown:
+            raise ConfigError(
+                f"unknown state(s) {', '.join(unknown)}. The pack covers: {', '.join(sorted(known_states))} "
+                "(add a territory to seeds/territories.csv to cover another state)."
+            )
+    return PackConfig(
+        pack=name,
+        households=n_households,
+        months=n_months,
+        start=start_text,
+        seed=seed_value,
+        states=state_codes,
+        batch_size=batch,
+    )

@@ -1,0 +1,540 @@
+"""What happens inside each home, hour by hour: PV, load, faults, grid outages, programme calls and the
+battery controller — and the customer's decisions that follow (tickets, churn, renewal).
+
+Arrays are (hours, households-in-batch); the battery loops over hours because its state carries over.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+
+import numpy as np
+import pandas as pd
+import pvlib
+
+from . import streams
+from .population import Population
+from .world import HOUR, Clock, TerritoryWorld
+
+# Appliance and plug load by local hour (relative; weekday and weekend), from typical residential
+# load research shapes: a morning shoulder and an evening peak around 18-21h.
+WEEKDAY_SHAPE = np.array([0.55, 0.50, 0.48, 0.47, 0.48, 0.55, 0.75, 0.95, 0.90, 0.80, 0.75, 0.75,
+                          0.78, 0.78, 0.80, 0.88, 1.00, 1.25, 1.45, 1.50, 1.40, 1.25, 1.00, 0.75])
+WEEKEND_SHAPE = np.array([0.60, 0.55, 0.50, 0.48, 0.48, 0.52, 0.62, 0.80, 0.98, 1.05, 1.05, 1.02,
+                          1.00, 0.98, 0.98, 1.00, 1.08, 1.25, 1.42, 1.45, 1.38, 1.22, 1.02, 0.80])
+WEEKDAY_SHAPE = WEEKDAY_SHAPE / WEEKDAY_SHAPE.mean()
+WEEKEND_SHAPE = WEEKEND_SHAPE / WEEKEND_SHAPE.mean()
+COOLING_SETPOINT_C = 24.0
+COOLING_KW_PER_C_PER_2000SQFT = 0.32  # ~3.5 kW compressor draw at 11 C above setpoint
+HEATING_KW_TH_PER_C_PER_2000SQFT = 0.28
+EV_CHARGER_KW = 7.2
+DEGRADATION_PER_YEAR = 0.005  # NREL: median crystalline-silicon module degradation ~0.5 %/yr
+INVERTER_EFFICIENCY = 0.96
+
+
+@dataclasses.dataclass
+class BatchResult:
+    telemetry: pd.DataFrame
+    tickets: pd.DataFrame
+    responses: pd.DataFrame
+    churn_day: np.ndarray
+    renew_day: np.ndarray
+
+
+def reference_cooling_kwh(normals: pd.DataFrame) -> float:
+    """Annual cooling energy of a reference 1,800 sq ft home on the territory's climate normals
+    (used to size appliance load so that baseline homes average EIA's consumption per customer)."""
+    normals = normals.sort_values("month")
+    hours = np.arange(8760)
+    month = np.minimum((hours // 730), 11)
+    temp = normals["mean_temp_c"].to_numpy()[month] + 0.5 * normals["diurnal_range_c"].to_numpy()[month] * np.cos(
+        2 * np.pi * ((hours % 24) + 0.5 - 15) / 24)
+    # Weather variance adds cooling beyond what the mean day shows (the hinge is convex).
+    return float(1.25 * COOLING_KW_PER_C_PER_2000SQFT * 0.9 * np.clip(temp - COOLING_SETPOINT_C, 0, None).sum())
+
+
+class PlaneCache:
+    """DC output per kW of one roof plane (territory, tilt, azimuth) on the territory's weather, computed once."""
+
+    def __init__(self, worlds: dict[str, TerritoryWorld]):
+        self.worlds = worlds
+        self.cache: dict[tuple, np.ndarray] = {}
+
+    def get(self, territory: str, tilts: np.ndarray, azimuths: np.ndarray) -> np.ndarray:
+        keys = [(territory, float(t), float(a)) for t, a in zip(tilts, azimuths)]
+        missing = sorted({k for k in keys if k not in self.cache})
+        if missing:
+            w = self.worlds[territory]
+            tilt = np.array([k[1] for k in missing])[None, :]
+            azim = np.array([k[2] for k in missing])[None, :]
+            zen, saz = w.solar_zenith[:, None], w.solar_azimuth[:, None]
+            poa = pvlib.irradiance.get_total_irradiance(
+                tilt, azim, zen, saz, w.dni[:, None], w.ghi[:, None], w.dhi[:, None],
+                dni_extra=w.dni_extra[:, None], model="haydavies")
+            aoi = pvlib.irradiance.aoi(tilt, azim, zen, saz)
+            iam = pvlib.iam.physical(np.clip(aoi, 0, 90))
+            effective = np.nan_to_num(poa["poa_direct"] * iam + poa["poa_diffuse"], nan=0.0)
+            cell = pvlib.temperature.faiman(np.nan_to_num(poa["poa_global"]), w.temp_air[:, None], w.wind_speed[:, None])
+            dc = pvlib.pvsystem.pvwatts_dc(effective, cell, pdc0=1.0, gamma_pdc=-0.0037)
+            dc = np.clip(np.nan_to_num(dc, nan=0.0), 0, None).astype(np.float32)
+            for j, k in enumerate(missing):
+                self.cache[k] = dc[:, j]
+        return np.stack([self.cache[k] for k in keys], axis=1)
+
+
+class Simulator:
+    """Runs the hourly simulation of a batch of households."""
+
+    def __init__(self, pop: Population, clock: Clock, worlds: dict[str, TerritoryWorld], outages: pd.DataFrame,
+                 calls: pd.DataFrame, cooling_ref: dict[str, float]):
+        self.pop, self.clock, self.worlds = pop, clock, worlds
+        self.names = list(worlds)
+        self.outages = outages
+        self.calls = calls
+        self.cooling_ref = cooling_ref
+        self.planes = PlaneCache(worlds)
+        self.hours = len(clock.times)
+        self.seed = pop.config.seed
+        stack = lambda attr: np.stack([getattr(worlds[t], attr) for t in self.names])  # noqa: E731
+        self.t_temp = stack("temp_air")
+        self.t_hour = stack("local_hour")
+        self.t_weekday = stack("local_weekday")
+        self.t_day = stack("local_day")
+        self.t_month = stack("local_month")
+        self.t_in_pack = stack("in_pack")
+        self.t_zenith = stack("solar_zenith")
+        # Thermal lag of the building: exponential smoothing of outdoor temperature (~3 h).
+        lagged = np.empty_like(self.t_temp)
+        lagged[:, 0] = self.t_temp[:, 0]
+        for h in range(1, self.hours):
+            lagged[:, h] = 0.7 * lagged[:, h - 1] + 0.3 * self.t_temp[:, h]
+        self.t_temp_lag = lagged
+        self.day0 = int(self.t_day.min())
+        local_keys = self.t_day.astype(np.int64) * 24 + self.t_hour
+        self.key_order = np.argsort(local_keys, axis=1, kind="stable")
+        self.sorted_keys = np.take_along_axis(local_keys, self.key_order, axis=1)
+
+    # -------------------------------------------------------------------------------------------- helpers
+    def _gather(self, table: np.ndarray, t: np.ndarray) -> np.ndarray:
+        return table[t].T  # (hours, batch)
+
+    def _hour_of_day(self, t_idx: np.ndarray, day: np.ndarray, hour_local: np.ndarray) -> np.ndarray:
+        """Global hour index of local (day, hour) per household; -1 where outside the clock."""
+        out = np.full(day.shape, -1, dtype=np.int64)
+        for k in np.unique(t_idx):
+            m = t_idx == k
+            wanted = day[m].astype(np.int64) * 24 + hour_local[m]
+            pos = np.minimum(np.searchsorted(self.sorted_keys[k], wanted), self.sorted_keys.shape[1] - 1)
+            out[m] = np.where(self.sorted_keys[k][pos] == wanted, self.key_order[k][pos], -1)
+        return out
+
+    # -------------------------------------------------------------------------------------------- run
+    def run(self, idx: np.ndarray) -> BatchResult:
+        pop, seed = self.pop, self.seed
+        keys = pop.n[idx]
+        b = len(idx)
+        H = self.hours
+        t_idx = np.array([self.names.index(t) for t in pop.territory[idx]])
+        hour_of_day = self._gather(self.t_hour, t_idx)
+        local_day = self._gather(self.t_day, t_idx)
+
+        # Operating window: from commissioning (local midnight) to the pack's end.
+        start_day = np.maximum(pop.pto_day[idx], pop.start_day)
+        operating = pop.operating[idx]
+        active = operating[None, :] & (local_day >= start_day[None, :]) & self._gather(self.t_in_pack, t_idx)
+
+        faults, tickets = self._faults(idx, keys, t_idx, start_day)
+        grid_down, storm_prep = self._grid(idx, t_idx)
+        responses, vpp_kw = self._dispatch(idx, keys, local_day, faults["offline"])
+
+        pv = self._pv(idx, t_idx, faults)
+        load, critical = self._load(idx, keys, t_idx, hour_of_day, local_day)
+        batt = self._battery(idx, pv, load, critical, grid_down, storm_prep, vpp_kw, hour_of_day, t_idx, faults["battery_off"])
+
+        churn_day, renew_day = self._churn(idx, keys, active, local_day, batt, tickets)
+        active &= (churn_day[None, :] < 0) | (local_day < churn_day[None, :])
+        if len(tickets):
+            cd = pd.Series(churn_day, index=pop.ids[idx])
+            opened_day = (tickets["opened_at"].dt.tz_convert(None).dt.normalize() - pd.Timestamp("1970-01-01")).dt.days
+            churned = cd.loc[tickets["household_id"]].to_numpy()
+            tickets = tickets[(churned < 0) | (opened_day.to_numpy() < churned)].reset_index(drop=True)
+        if len(responses):
+            cd = pd.Series(churn_day, index=pop.ids[idx])
+            churned = cd.loc[responses["household_id"]].to_numpy()
+            responses = responses[(churned < 0) | (responses["_day"].to_numpy() < churned)]
+            responses = responses.drop(columns="_day").reset_index(drop=True)
+
+        telemetry = self._telemetry(idx, active, batt, faults["offline"])
+        return BatchResult(telemetry, tickets, responses, churn_day, renew_day)
+
+    # -------------------------------------------------------------------------------------------- faults
+    def _faults(self, idx, keys, t_idx, start_day):
+        """Equipment faults and questions: Poisson events that change the device's behaviour, then a ticket."""
+        pop, H = self.pop, self.hours
+        b = len(idx)
+        effects = {"solar_off": np.zeros((H, b), bool), "solar_derate": np.zeros((H, b), bool),
+                   "battery_off": np.zeros((H, b), bool), "offline": np.zeros((H, b), bool)}
+        rows = []
+        end_day = pop.end_day
+        window = np.maximum(end_day - start_day, 0)
+        max_events = 4
+        has_battery = pop.has_battery[idx]
+        for _, issue in self.pop.ref.issue_types.iterrows():
+            cat = issue["issue_category"]
+            applies = pop.operating[idx].copy()
+            if issue["applies_to"] == "battery":
+                applies &= has_battery
+            rate = issue["annual_rate"] * window / 365.0
+            u_n = streams.uniform(self.seed, keys, f"fault.{cat}.count")
+            counts = np.zeros(b, dtype=int)
+            p_k, cdf = np.exp(-rate), np.exp(-rate)
+            for k in range(1, max_events + 1):
+                counts += (u_n > cdf).astype(int)
+                p_k = p_k * rate / k
+                cdf = cdf + p_k
+            counts = np.where(applies, counts, 0)
+            u_at = streams.uniform(self.seed, keys, f"fault.{cat}.at", max_events)
+            z_res = streams.normal(self.seed, keys, f"fault.{cat}.resolution", max_events)
+            u_lag = streams.uniform(self.seed, keys, f"fault.{cat}.lag", max_events)
+            u_sev = streams.uniform(self.seed, keys, f"fault.{cat}.severity", max_events)
+            u_truck = streams.uniform(self.seed, keys, f"fault.{cat}.truck", max_events)
+            u_repl = streams.uniform(self.seed, keys, f"fault.{cat}.replace", max_events)
+            u_hour = streams.uniform(self.seed, keys, f"fault.{cat}.hour", max_events)
+            lag_days = {"solar_off": 2, "solar_derate": 12, "battery_off": 0.5, "device_offline": 2, "none": 0}[issue["device_effect"]]
+            for j in np.flatnonzero(counts):
+                for e in range(counts[j]):
+                    onset = start_day[j] + u_at[j, e] * window[j]
+                    opened = onset + lag_days * (0.5 + u_lag[j, e])
+                    resolution = max(0.1, issue["median_resolution_days"] * np.exp(0.6 * z_res[j, e]))
+                    closed = opened + resolution
+                    if opened >= end_day:
+                        continue
+                    effect = issue["device_effect"]
+                    if effect != "none":
+                        k = t_idx[j]
+                        h0 = int((onset - self.t_day[k, 0]) * 24 - self.t_hour[k, 0])
+                        h1 = int((closed - self.t_day[k, 0]) * 24 - self.t_hour[k, 0])
+                        name = "offline" if effect == "device_offline" else effect
+                        effects[name][max(h0, 0):max(min(h1, H), 0), j] = True
+                    severity = "high" if u_sev[j, e] < issue["severity_high_share"] else (
+                        "moderate" if u_sev[j, e] < issue["severity_high_share"] + issue["severity_moderate_share"] else "low")
+                    truck = u_truck[j, e] < issue["truck_roll_share"]
+                    replaced = truck and u_repl[j, e] < issue["equipment_replaced_share"] / max(issue["truck_roll_share"], 1e-9)
+                    open_ts = pd.Timestamp(int(opened) * 86400 + int(7 + 11 * u_hour[j, e]) * 3600, unit="s", tz="UTC")
+                    close_ts = open_ts + pd.Timedelta(days=float(resolution))
+                    rows.append((
+                        f"TKT-{keys[j]:06d}-{cat[:3].upper()}{e + 1}", pop.ids[idx[j]], open_ts,
+                        close_ts if close_ts < pd.Timestamp(end_day * 86400, unit="s", tz="UTC") else pd.NaT,
+                        cat, severity, bool(truck), bool(replaced),
+                    ))
+        tickets = pd.DataFrame(rows, columns=["ticket_id", "household_id", "opened_at", "closed_at", "issue_category",
+                                              "severity", "truck_roll_flag", "equipment_replaced_flag"])
+        tickets["closed_at"] = pd.to_datetime(tickets["closed_at"], utc=True)
+        return effects, tickets
+
+    # -------------------------------------------------------------------------------------------- grid
+    def _grid(self, idx, t_idx):
+        """Hours the grid is down for each home (outage covers at least half the hour), and storm preparation
+        hours (12 h before a major event) when batteries top up from the grid."""
+        H, b = self.hours, len(idx)
+        down = np.zeros((H, b), bool)
+        prep = np.zeros((H, b), bool)
+        feeders = self.pop.feeder_id[idx]
+        t0 = self.clock.times[0]
+        if self.outages.empty:
+            return down, prep
+        relevant = self.outages[self.outages["feeder_id"].isin(set(feeders))]
+        start_h = ((relevant["started_at"] - t0) / HOUR).to_numpy()
+        end_h = ((relevant["restored_at"] - t0) / HOUR).to_numpy()
+        for feeder, s, e, major in zip(relevant["feeder_id"], start_h, end_h, relevant["major_event_flag"]):
+            cols = np.flatnonzero(feeders == feeder)
+            h0, h1 = int(np.floor(s + 0.5)), int(np.floor(e + 0.5))
+            if h1 > h0:
+                down[max(h0, 0):min(h1, H), cols[:, None]] = True
+            if major:
+                prep[max(h0 - 12, 0):max(min(h0, H), 0), cols[:, None]] = True
+        return down, prep
+
+    # -------------------------------------------------------------------------------------------- dispatch
+    def _dispatch(self, idx, keys, local_day, offline):
+        """Device responses to each programme call, and the discharge power each accepted call asks for."""
+        pop, H = self.pop, self.hours
+        vpp_kw = np.zeros((H, len(idx)))
+        columns = ["response_id", "call_id", "household_id", "battery_id", "response_status", "responded_at",
+                   "requested_kw", "_day"]
+        enrolled = pop.enrolled[idx]
+        if self.calls.empty or not enrolled.any():
+            return pd.DataFrame(columns=columns), vpp_kw
+        rows = []
+        for j in np.flatnonzero(enrolled):
+            i = idx[j]
+            mine = self.calls[self.calls["program_id"] == pop.program_id[i]]
+            if mine.empty:
+                continue
+            call_keys = keys[j] * 100003 + mine["call_seq"].to_numpy()
+            u_off = streams.uniform(self.seed, call_keys, "vpp.offline")
+            u_opt = streams.uniform(self.seed, call_keys, "vpp.optout")
+            u_lead = streams.uniform(self.seed, call_keys, "vpp.lead")
+            w = pop.willingness[i]
+            p_opt = 0.02 + 0.40 * (1 - w) ** 2
+            kw = min(float(pop.power_kw[i]), float(mine["requested_kw_per_device"].iloc[0]))
+            for c, (call_id, h0, dur, start_at) in enumerate(zip(
+                    mine["call_id"], mine["start_hour_index"], mine["duration_hours"], mine["event_start_at"])):
+                day = int(local_day[h0, j])
+                if day < pop.enroll_day[i] or day < pop.pto_day[i] or (0 <= pop.opt_out_day[i] <= day):
+                    continue
+                if offline[h0, j] or u_off[c] < 0.015:
+                    status = "offline"
+                elif u_opt[c] < p_opt:
+                    status = "opted_out"
+                else:
+                    status = "accepted"
+                    vpp_kw[h0:h0 + dur, j] = kw
+                rows.append((f"RSP-{call_id.removeprefix('CALL-')}-{keys[j]:06d}", call_id, pop.ids[i],
+                             f"BAT-{keys[j]:06d}", status, start_at - pd.Timedelta(minutes=int(5 + 55 * u_lead[c])),
+                             kw, day))
+        return pd.DataFrame(rows, columns=columns), vpp_kw
+
+    # -------------------------------------------------------------------------------------------- PV
+    def _pv(self, idx, t_idx, faults):
+        pop = self.pop
+        b = len(idx)
+        dc = np.zeros((self.hours, b), dtype=np.float64)
+        for k, name in enumerate(self.names):
+            cols = np.flatnonzero(t_idx == k)
+            if not len(cols):
+                continue
+            i = idx[cols]
+            p1 = self.planes.get(name, pop.tilt1[i], pop.az1[i])
+            p2 = self.planes.get(name, pop.tilt2[i], pop.az2[i])
+            share = pop.share1[i][None, :]
+            dc[:, cols] = share * p1 + (1 - share) * p2
+        # Near-field shading bites hardest at low sun: loss grows as elevation falls.
+        elevation_sin = np.clip(np.cos(np.radians(self._gather(self.t_zenith, t_idx))), 0, 1)
+        band_loss = np.select([pop.shading_band[idx] == "high", pop.shading_band[idx] == "moderate"], [0.25, 0.12], 0.03)
+        shade = 1 - np.clip(band_loss[None, :] * (1.6 - 1.1 * elevation_sin), 0, 0.95)
+        age_years = np.maximum((pop.start_day + 180 - pop.pto_day[idx]) / 365.0, 0)
+        derate = (1 - pop.losses_pct[idx] / 100.0) * (1 - DEGRADATION_PER_YEAR * age_years)
+        pdc = dc * shade * (pop.kw_dc[idx] * derate)[None, :]
+        pdc = np.where(faults["solar_derate"], pdc * 0.6, pdc)
+        pdc = np.where(faults["solar_off"], 0.0, pdc)
+        pac = pvlib.inverter.pvwatts(pdc, pdc0=(pop.kw_ac[idx] / INVERTER_EFFICIENCY)[None, :], eta_inv_nom=INVERTER_EFFICIENCY)
+        return np.clip(np.nan_to_num(pac, nan=0.0), 0, None)
+
+    # -------------------------------------------------------------------------------------------- load
+    def _load(self, idx, keys, t_idx, hour_of_day, local_day):
+        pop, seed = self.pop, self.seed
+        H, b = self.hours, len(idx)
+        terr = pop.territory_table
+        eia = terr["eia_annual_kwh_per_customer"].to_numpy()[t_idx]
+        cooling_ref = np.array([self.cooling_ref[t] for t in pop.territory[idx]])
+        ac_share = np.array([{"coastal": 0.55, "desert": 0.99, "temperate": 0.85, "humid_subtropical": 0.97,
+                              "mountain": 0.75, "island": 0.45}[c] for c in pop.climate_zone[idx]])
+        # Appliance energy sized so that a reference baseline home matches EIA's average per customer.
+        base_annual = np.maximum(eia - ac_share * cooling_ref, 2500.0)
+        area = pop.floor_area[idx]
+        diversity = np.exp(0.25 * streams.normal(seed, keys, "load.size"))
+        appliance_annual = base_annual * (area / 1800.0) ** 0.35 * (pop.occupants[idx] / 2.6) ** 0.25 * diversity
+        appliance_annual *= np.where(pop.electrification[idx] == "full_electrified", 1.12, 1.0)  # induction, dryer
+
+        weekday = self._gather(self.t_weekday, t_idx) < 5
+        shift = np.round(2 * (streams.uniform(seed, keys, "load.shift") - 0.5)).astype(int)
+        shifted = (hour_of_day + shift[None, :]) % 24
+        shape = np.where(weekday, WEEKDAY_SHAPE[shifted], WEEKEND_SHAPE[shifted])
+        n_days = int(local_day.max() - self.day0 + 1)
+        day_mult = np.exp(0.15 * streams.normal(seed, keys, "load.day", n_days) - 0.011)
+        day_offset = local_day - self.day0
+        daily = np.take_along_axis(day_mult.T, day_offset, axis=0)
+        hourly = 0.7 + 0.6 * streams.uniform(seed, keys, "load.hour", H).T
+        appliance = appliance_annual[None, :] / 8760.0 * shape * daily * hourly
+
+        temp_lag = self._gather(self.t_temp_lag, t_idx)
+        setpoint = COOLING_SETPOINT_C + 3 * (streams.uniform(seed, keys, "load.setpoint") - 0.5)
+        away = weekday & (hour_of_day >= 9) & (hour_of_day < 17) & (streams.uniform(seed, keys, "load.away") < 0.6)[None, :]
+        size = (area / 2000.0)[None, :]
+        cooling = pop.has_ac[idx][None, :] * COOLING_KW_PER_C_PER_2000SQFT * size * np.clip(
+            temp_lag - setpoint[None, :] - 2.0 * away, 0, None)
+        heat_setpoint = 20.0 - 2.0 * ((hour_of_day < 6) | (hour_of_day >= 23))
+        heat_demand = HEATING_KW_TH_PER_C_PER_2000SQFT * size * np.clip(heat_setpoint - temp_lag, 0, None)
+        cop = np.clip(2.0 + 0.06 * (temp_lag + 5), 1.6, 4.0)  # cold-climate heat pump COP curve
+        heating = np.where(pop.heat_pump[idx][None, :], heat_demand / cop, 0.08 * (heat_demand > 0))
+
+        ev = self._ev(idx, keys, t_idx, H)
+        load = appliance + cooling + heating + ev
+        critical_share = 0.35 + 0.2 * streams.uniform(seed, keys, "load.critical")
+        critical = np.minimum(critical_share[None, :] * appliance + 0.06, load)
+        return load, critical
+
+    def _ev(self, idx, keys, t_idx, H):
+        """EV charging sessions: most evenings after commuting, at a 7.2 kW Level 2 charger."""
+        pop, seed = self.pop, self.seed
+        ev = np.zeros((H, len(idx)))
+        owners = np.flatnonzero(pop.ev_owner[idx])
+        if not len(owners):
+            return ev
+        n_days = int(self.t_day.max() - self.day0 + 1)
+        k = keys[owners]
+        charges = streams.uniform(seed, k, "ev.session", n_days) < 0.55
+        arrival = 17 + (streams.uniform(seed, k, "ev.arrival", n_days) * 5).astype(int)
+        energy = np.clip(12.5 * np.exp(0.45 * streams.normal(seed, k, "ev.energy", n_days)), 2, 45)
+        days = self.day0 + np.arange(n_days)
+        for slot, j in enumerate(owners):
+            sel = np.flatnonzero(charges[slot])
+            h0 = self._hour_of_day(np.full(len(sel), t_idx[j]), days[sel], arrival[slot, sel])
+            for step in range(7):
+                kwh = np.clip(energy[slot, sel] - EV_CHARGER_KW * step, 0, EV_CHARGER_KW)
+                h = h0 + step
+                ok = (h0 >= 0) & (h < H) & (kwh > 0)
+                np.add.at(ev[:, j], h[ok], kwh[ok])
+        return ev
+
+    # -------------------------------------------------------------------------------------------- battery
+    def _battery(self, idx, pv, load, critical, grid_down, storm_prep, vpp_kw, hour_of_day, t_idx, battery_off):
+        """The battery controller: self-consumption or TOU peak shifting above the customer's reserve, VPP
+        discharge on accepted calls, storm preparation, islanded backup of critical load during outages."""
+        pop = self.pop
+        H, b = pv.shape
+        tariffs = pop.ref.tariffs.set_index("tariff_id")
+        tid = pop.tariff_id[idx]
+        peak_start = tariffs.loc[tid, "peak_start_hour"].to_numpy()
+        peak_end = tariffs.loc[tid, "peak_end_hour"].to_numpy()
+        time_based = np.isin(pop.tariff_type[idx], ["tou", "demand_like"])
+        in_peak = (hour_of_day >= peak_start[None, :]) & (hour_of_day < peak_end[None, :])
+        may_discharge = ~time_based[None, :] | in_peak
+
+        has = pop.has_battery[idx]
+        chem = pop.ref.chemistries.set_index("chemistry")["capacity_fade_pct_per_year"]
+        fade = chem.reindex(pop.chemistry[idx]).to_numpy() / 100.0
+        age = np.maximum((pop.start_day + 180 - np.maximum(pop.install_day[idx], 0)) / 365.0, 0)
+        cap = np.where(has, pop.usable_kwh[idx] * (1 - fade * age), 0.0)
+        power = np.where(has, pop.power_kw[idx], 0.0)
+        eta = np.sqrt(np.where(has, pop.rte[idx], 1.0))
+        floor = cap * pop.reserve_pct[idx] / 100.0
+        soc = 0.5 * cap
+
+        out = {name: np.zeros((H, b)) for name in ("solar", "load", "charge", "discharge", "soc", "grid_import",
+                                                    "grid_export")}
+        for h in range(H):
+            p, l, c = pv[h], load[h], critical[h]
+            down = grid_down[h]
+            pw = np.where(battery_off[h], 0.0, power)
+            headroom = np.maximum(cap - soc, 0) / eta  # AC energy the battery can still absorb
+            available = np.maximum(soc - floor, 0) * eta  # AC energy above the reserve
+            deep = np.maximum(soc, 0) * eta  # AC energy down to empty (backup may use the reserve)
+
+            # Grid up ----------------------------------------------------------------------------
+            surplus = p - l
+            ch = np.where(surplus > 0, np.minimum.reduce([surplus, pw, headroom]), 0.0)
+            ch = np.where(storm_prep[h], np.minimum(pw, headroom), ch)  # top up from the grid too
+            dis = np.where((surplus < 0) & may_discharge[h] & ~storm_prep[h],
+                           np.minimum.reduce([-surplus, pw, available]), 0.0)
+            event = vpp_kw[h] > 0
+            dis = np.where(event, np.minimum.reduce([np.maximum(vpp_kw[h], -surplus), pw, available]), dis)
+            ch = np.where(event, 0.0, ch)
+            served = l
+            solar = p
+
+            # Grid down: island critical load; homes without a battery lose supply and PV (anti-islanding).
+            i_ch = np.where(p > c, np.minimum.reduce([p - c, pw, headroom]), 0.0)
+            i_dis = np.where(p < c, np.minimum.reduce([c - p, pw, deep]), 0.0)
+            i_served = np.where(has, np.minimum(c, p + i_dis), 0.0)
+            i_solar = np.where(has, i_served + i_ch - i_dis, 0.0)
+            ch = np.where(down, np.where(has, i_ch, 0.0), ch)
+            dis = np.where(down, np.where(has, i_dis, 0.0), dis)
+            served = np.where(down, i_served, served)
+            solar = np.where(down, i_solar, solar)
+
+            net = solar + dis - served - ch
+            imp = np.where(down, 0.0, np.maximum(-net, 0))
+            exp = np.where(down, 0.0, np.maximum(net, 0))
+            soc = np.clip(soc + ch * eta - dis / eta, 0, cap)
+            out["solar"][h], out["load"][h], out["charge"][h], out["discharge"][h] = solar, served, ch, dis
+            out["grid_import"][h], out["grid_export"][h] = imp, exp
+            out["soc"][h] = np.where(cap > 0, 100.0 * soc / np.maximum(cap, 1e-9), 0.0)
+        out["critical"] = np.minimum(critical, out["load"])
+        out["grid_up"] = ~grid_down
+        return out
+
+    # -------------------------------------------------------------------------------------------- churn
+    def _churn(self, idx, keys, active, local_day, batt, tickets):
+        """Customers decide monthly whether to leave; service burden and poor realised value push them out.
+        Contracts reaching their term inside the pack renew or lapse on the same drivers."""
+        pop, seed = self.pop, self.seed
+        b = len(idx)
+        churn_day = np.full(b, -1, dtype=np.int64)
+        renew_day = np.full(b, -1, dtype=np.int64)
+        # Daily PV and load per household over its active hours (the customer's sense of value).
+        solar = np.where(active, batt["solar"], 0.0)
+        load = np.where(active, batt["load"], 0.0)
+        day_rel = local_day - self.day0
+        n_days = int(day_rel.max() + 1)
+        solar_d = np.zeros((n_days, b))
+        load_d = np.zeros((n_days, b))
+        cols = np.broadcast_to(np.arange(b), day_rel.shape)
+        np.add.at(solar_d, (day_rel, cols), solar)
+        np.add.at(load_d, (day_rel, cols), load)
+
+        burden_days = {}
+        if len(tickets):
+            serious = tickets[tickets["issue_category"] != "customer_question"]
+            opened = ((serious["opened_at"].dt.tz_convert(None) - pd.Timestamp("1970-01-01")).dt.days).to_numpy()
+            weight = 1.0 + serious["truck_roll_flag"].to_numpy()
+            for hh, d, wgt in zip(serious["household_id"], opened, weight):
+                burden_days.setdefault(hh, []).append((d, wgt))
+        u_month = streams.uniform(seed, keys, "churn.month", 160)
+        u_day = streams.uniform(seed, keys, "churn.day", 160)
+        u_renew = streams.uniform(seed, keys, "churn.renew")
+        for j in range(b):
+            i = idx[j]
+            if not pop.operating[i]:
+                continue
+            first = max(pop.pto_day[i], pop.start_day)
+            events = burden_days.get(pop.ids[i], [])
+            term_end = pop.pto_day[i] + int(round(pop.term_years[i] * 365.25))
+            while term_end < pop.start_day:
+                renew_day[j] = term_end  # renewed before the pack began
+                term_end += int(round(pop.term_years[i] * 365.25))
+            step, m = 30, 0
+            d = first
+            while d < pop.end_day:
+                window_end = min(d + step, pop.end_day)
+                lo, hi = d - self.day0, window_end - self.day0
+                s, l_ = solar_d[lo:hi, j].sum(), load_d[lo:hi, j].sum()
+                offset = s / l_ if l_ > 0 else 1.0
+                burden = sum(w for day, w in events if d - 180 <= day < window_end)
+                hazard = 0.0025 * np.exp(0.7 * burden + 2.5 * max(0.0, 0.45 - offset))
+                if d <= term_end < window_end:
+                    p_renew = np.clip(0.9 * np.exp(-0.35 * burden) * min(1.0, 0.5 + offset), 0.05, 0.98)
+                    if u_renew[j] < p_renew:
+                        renew_day[j] = term_end
+                    else:
+                        churn_day[j] = term_end
+                        break
+                if u_month[j, m % 160] < hazard:
+                    churn_day[j] = d + int(u_day[j, m % 160] * (window_end - d))
+                    break
+                d, m = window_end, m + 1
+        return churn_day, renew_day
+
+    # -------------------------------------------------------------------------------------------- telemetry
+    def _telemetry(self, idx, active, batt, offline):
+        pop = self.pop
+        hours, cols = np.nonzero(active)
+        order = np.lexsort((hours, cols))  # household, then time
+        hours, cols = hours[order], cols[order]
+        quality = np.where(offline[hours, cols], "backfilled", "ok")
+        f32 = lambda name: np.round(batt[name][hours, cols], 4).astype(np.float32)  # noqa: E731
+        return pd.DataFrame({
+            "household_id": pop.ids[idx][cols],
+            "interval_start_at": self.clock.times[hours],
+            "solar_kwh": f32("solar"),
+            "load_kwh": f32("load"),
+            "critical_load_kwh": f32("critical"),
+            "battery_charge_kwh": f32("charge"),
+            "battery_discharge_kwh": f32("discharge"),
+            "state_of_charge_pct": np.round(batt["soc"][hours, cols], 2).astype(np.float32),
+            "grid_import_kwh": f32("grid_import"),
+            "grid_export_kwh": f32("grid_export"),
+            "grid_up_flag": batt["grid_up"][hours, cols],
+            "quality_flag": quality,
+        })

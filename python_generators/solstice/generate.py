@@ -1,0 +1,201 @@
+"""Generate a pack's raw layer: the exports of CRM, install ops, the device fleet, the VPP platform,
+grid and market feeds and the support desk, as Parquet under one folder.
+
+The folder is written aside and moved into place only when complete, so an interrupted run never
+leaves a half-written pack that looks finished.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+from . import __version__
+from .config import PackConfig
+from .devices import Simulator, reference_cooling_kwh
+from .errors import ConfigError
+from .population import Population
+from .reference import Reference
+from .world import Clock, build_territory, dispatch_calls, market_prices, outages, weather_frame
+
+MANIFEST = "_pack.json"
+PARQUET_OPTIONS = {"compression": "zstd", "compression_level": 1}
+
+
+def log(message: str) -> None:
+    print(f"[solstice] {message}", file=sys.stderr, flush=True)
+
+
+def write_table(frame: pd.DataFrame, path: Path) -> int:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    table = pa.Table.from_pandas(frame, preserve_index=False)
+    pq.write_table(table, path, **PARQUET_OPTIONS)
+    return table.num_rows
+
+
+def write_by_month(frame: pd.DataFrame, folder: Path, time_column: str, part: int) -> int:
+    """Hive-style month partitions (month=YYYY-MM, by the UTC timestamp), one part file per batch."""
+    if frame.empty:
+        return 0
+    months = frame[time_column].dt.strftime("%Y-%m").to_numpy()
+    table = pa.Table.from_pandas(frame, preserve_index=False)
+    boundaries = np.flatnonzero(months[1:] != months[:-1]) + 1
+    if (np.sort(months, kind="stable") != months).any():  # rows not time-ordered: group them
+        order = np.argsort(months, kind="stable")
+        table, months = table.take(order), months[order]
+        boundaries = np.flatnonzero(months[1:] != months[:-1]) + 1
+    starts = np.concatenate([[0], boundaries])
+    ends = np.concatenate([boundaries, [len(months)]])
+    for s, e in zip(starts, ends):
+        target = folder / f"month={months[s]}" / f"part-{part:05d}.parquet"
+        target.parent.mkdir(parents=True, exist_ok=True)
+        pq.write_table(table.slice(s, e - s), target, **PARQUET_OPTIONS)
+    return table.num_rows
+
+
+def prepare_output(out: Path, config: PackConfig) -> Path:
+    """Check the target folder and return a fresh staging folder beside it."""
+    out = out.resolve()
+    if out.exists():
+        if not out.is_dir():
+            raise ConfigError(f"--out {out} is a file; give a folder path.")
+        manifest = out / MANIFEST
+        if manifest.exists():
+            try:
+                previous = json.loads(manifest.read_text()).get("config", {}).get("pack")
+            except (json.JSONDecodeError, OSError):
+                previous = None
+            if previous not in (None, config.pack):
+                raise ConfigError(
+                    f"--out {out} already holds the {previous!r} pack; choose another folder "
+                    f"(e.g. data/raw/{config.pack}) or delete it first.")
+        elif any(out.iterdir()):
+            raise ConfigError(f"--out {out} is not empty and holds no Solstice pack; choose an empty or new folder.")
+    parent = out.parent
+    try:
+        parent.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise ConfigError(f"cannot create {parent} ({exc.strerror}); choose a writable --out folder.")
+    if not os.access(parent, os.W_OK):
+        raise ConfigError(f"{parent} is not writable; choose a writable --out folder.")
+    staging = parent / f".{out.name}.partial-{os.getpid()}"
+    shutil.rmtree(staging, ignore_errors=True)
+    staging.mkdir()
+    return staging
+
+
+def publish(staging: Path, out: Path) -> None:
+    """Swap the finished staging folder into place (the old pack is removed only after success)."""
+    out = out.resolve()
+    old = out.parent / f".{out.name}.old-{os.getpid()}"
+    if out.exists():
+        out.rename(old)
+    staging.rename(out)
+    shutil.rmtree(old, ignore_errors=True)
+
+
+def generate(config: PackConfig, ref: Reference, out: Path) -> dict:
+    started = time.perf_counter()
+    staging = prepare_output(out, config)
+    try:
+        counts = _generate_into(config, ref, staging, started)
+        manifest = {
+            "config": config.to_dict(),
+            "generator_version": __version__,
+            "row_counts": counts,
+        }
+        (staging / MANIFEST).write_text(json.dumps(manifest, indent=2, sort_keys=True) + "\n")
+        publish(staging, out)
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+    log(f"done: {sum(counts.values()):,} raw rows in {time.perf_counter() - started:.1f} s -> {out}")
+    return counts
+
+
+def _generate_into(config: PackConfig, ref: Reference, root: Path, started: float) -> dict:
+    counts: dict[str, int] = {}
+    numbers = np.arange(1, config.households + 1)
+    log(f"pack {config.pack}: {config.households:,} households x {config.months} months from {config.start}, "
+        f"seed {config.seed}")
+    pop = Population(config, ref, numbers)
+    territories = pop.territory_table
+    clock = Clock.for_pack(config, territories["timezone"].unique())
+    normals = ref.climate_normals
+    worlds = {
+        row["utility_territory"]: build_territory(config, clock, row, normals[normals["utility_territory"] == row["utility_territory"]])
+        for _, row in territories.iterrows()
+    }
+    log(f"weather for {len(worlds)} territories on {len(clock.times):,} hours ({time.perf_counter() - started:.1f} s)")
+
+    # Grid and market feeds --------------------------------------------------------------------------
+    prices, lmp_hourly = [], {}
+    for region in sorted(territories["market_region"].unique()):
+        anchor = worlds[territories.loc[territories["market_region"] == region, "utility_territory"].iloc[0]]
+        region_row = ref.market_regions[ref.market_regions["market_region"] == region].iloc[0]
+        solar = anchor.ghi / max(anchor.ghi.max(), 1.0)
+        frame = market_prices(config, clock, region_row, anchor.temp_air - 24.0, solar)
+        prices.append(frame)
+        lmp_hourly[region] = frame["lmp_usd_per_mwh"].to_numpy().reshape(-1, 4).mean(axis=1)
+    counts["grid/market_prices"] = write_by_month(pd.concat(prices, ignore_index=True).sort_values(
+        ["interval_start_at", "market_region"], kind="stable"), root / "grid" / "market_prices", "interval_start_at", 0)
+    counts["grid/weather_hourly"] = write_table(
+        pd.concat([weather_frame(w, clock.times) for w in worlds.values()], ignore_index=True), root / "grid" / "weather_hourly.parquet")
+    grid_outages = pd.concat([outages(config, clock, w) for w in worlds.values()], ignore_index=True)
+    counts["grid/outages"] = write_table(grid_outages, root / "grid" / "outages.parquet")
+
+    # Programme calls --------------------------------------------------------------------------------
+    calls = []
+    for _, program in ref.programs.iterrows():
+        if program["utility_territory"] not in worlds:
+            continue
+        world = worlds[program["utility_territory"]]
+        frame = dispatch_calls(config, clock, program, world, lmp_hourly[world.row["market_region"]])
+        frame["call_seq"] = np.arange(1, len(frame) + 1)
+        frame["duration_hours"] = int(program["duration_hours"])
+        calls.append(frame)
+    calls = pd.concat(calls, ignore_index=True) if calls else pd.DataFrame()
+    public_calls = calls[["call_id", "program_id", "dispatch_type", "event_start_at", "event_end_at",
+                          "requested_kw_per_device"]] if len(calls) else pd.DataFrame(
+        columns=["call_id", "program_id", "dispatch_type", "event_start_at", "event_end_at", "requested_kw_per_device"])
+    counts["vpp/dispatch_calls"] = write_table(public_calls, root / "vpp" / "dispatch_calls.parquet")
+
+    # Households, batch by batch -----------------------------------------------------------------------
+    cooling_ref = {t: reference_cooling_kwh(normals[normals["utility_territory"] == t]) for t in worlds}
+    sim = Simulator(pop, clock, worlds, grid_outages, calls, cooling_ref)
+    churn_day = np.full(len(numbers), -1, dtype=np.int64)
+    renew_day = np.full(len(numbers), -1, dtype=np.int64)
+    tickets, responses = [], []
+    telemetry_rows = 0
+    batches = range(0, len(numbers), config.batch_size)
+    for b, first in enumerate(batches):
+        idx = np.arange(first, min(first + config.batch_size, len(numbers)))
+        result = sim.run(idx)
+        churn_day[idx], renew_day[idx] = result.churn_day, result.renew_day
+        tickets.append(result.tickets)
+        responses.append(result.responses)
+        telemetry_rows += write_by_month(result.telemetry, root / "fleet" / "telemetry_hourly", "interval_start_at", b)
+        log(f"households {idx[-1] + 1:,}/{len(numbers):,} (batch {b + 1}/{len(batches)}): "
+            f"{telemetry_rows:,} telemetry rows, {time.perf_counter() - started:.1f} s")
+    counts["fleet/telemetry_hourly"] = telemetry_rows
+
+    # Entity exports -------------------------------------------------------------------------------------
+    counts["crm/households"] = write_table(pop.households(), root / "crm" / "households.parquet")
+    counts["crm/subscriber_contracts"] = write_table(pop.contracts(churn_day, renew_day), root / "crm" / "subscriber_contracts.parquet")
+    counts["crm/acquisition_touches"] = write_table(pop.touches(), root / "crm" / "acquisition_touches.parquet")
+    counts["installs/installation_projects"] = write_table(pop.projects(), root / "installs" / "installation_projects.parquet")
+    counts["installs/solar_systems"] = write_table(pop.solar_systems(), root / "installs" / "solar_systems.parquet")
+    counts["installs/battery_systems"] = write_table(pop.battery_systems(), root / "installs" / "battery_systems.parquet")
+    counts["vpp/program_enrollments"] = write_table(pop.enrollments(), root / "vpp" / "program_enrollments.parquet")
+    counts["vpp/device_responses"] = write_table(pd.concat(responses, ignore_index=True), root / "vpp" / "device_responses.parquet")
+    counts["support/service_tickets"] = write_table(pd.concat(tickets, ignore_index=True), root / "support" / "service_tickets.parquet")
+    return counts

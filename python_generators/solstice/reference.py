@@ -1,0 +1,148 @@
+"""Reference data from `seeds/`: the same CSVs `dbt seed` loads, read once and checked.
+
+Nothing here is duplicated as Python constants; a malformed seed is named with the fix.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from pathlib import Path
+
+import pandas as pd
+
+from .errors import ReferenceDataError
+
+# The columns the generator relies on, and whether each must be numeric.
+REQUIRED = {
+    "territories": {
+        "utility_territory": str, "state": str, "latitude": float, "longitude": float, "altitude_m": float,
+        "timezone": str, "climate_zone": str, "market_region": str, "feeder_count": int,
+        "saifi_per_year": float, "caidi_minutes": float, "major_event_days_per_year": float,
+        "eia_annual_kwh_per_customer": float, "household_weight": float,
+    },
+    "climate_normals": {
+        "utility_territory": str, "month": int, "mean_temp_c": float, "diurnal_range_c": float,
+        "clear_sky_index": float,
+    },
+    "utility_tariff_plans": {
+        "tariff_id": str, "utility_territory": str, "tariff_type": str, "peak_start_hour": int,
+        "peak_end_hour": int, "summer_start_month": int, "summer_end_month": int, "plan_share": float,
+    },
+    "vpp_programs": {
+        "program_id": str, "utility_territory": str, "dispatch_type": str, "trigger": str,
+        "season_start_month": int, "season_end_month": int, "window_start_hour": int, "duration_hours": int,
+        "events_per_season": int, "max_kw_per_home": float,
+    },
+    "battery_models": {
+        "battery_model": str, "chemistry": str, "usable_kwh": float, "power_kw": float,
+        "round_trip_efficiency": float, "market_share": float,
+    },
+    "battery_chemistries": {"chemistry": str, "capacity_fade_pct_per_year": float},
+    "acquisition_channels": {
+        "channel": str, "campaign_type": str, "channel_weight": float, "median_conversion_days": float,
+        "cost_per_touch_usd": float, "touches_mean": float,
+    },
+    "contract_products": {
+        "subscription_type": str, "term_years": int, "product_weight": float,
+        "monthly_minimum_usd_per_kw": float, "flex_rate_usd_per_kwh": float, "escalator_pct_max": float,
+    },
+    "cancellation_reasons": {"cancellation_reason": str, "weight": float},
+    "market_regions": {
+        "market_region": str, "timezone": str, "base_lmp_usd_per_mwh": float, "solar_depression_pct": float,
+        "evening_ramp_pct": float, "spike_share_of_hot_hours": float, "spike_max_usd_per_mwh": float,
+        "price_volatility": float, "carbon_base_kg_per_mwh": float, "carbon_solar_dip_pct": float,
+        "spin_share_of_lmp": float, "nonspin_share_of_lmp": float,
+    },
+    "solar_design_factors": {"factor_type": str, "band": str, "annual_factor": float},
+    "service_issue_types": {
+        "issue_category": str, "applies_to": str, "annual_rate": float, "severity_high_share": float,
+        "severity_moderate_share": float, "truck_roll_share": float, "equipment_replaced_share": float,
+        "median_resolution_days": float, "device_effect": str, "effect_median_days": float,
+    },
+}
+
+
+def _read(seeds_dir: Path, name: str) -> pd.DataFrame:
+    path = seeds_dir / f"{name}.csv"
+    hint = f"restore it with `git checkout seeds/{name}.csv`"
+    try:
+        frame = pd.read_csv(path, keep_default_na=False, na_values=[""])
+    except FileNotFoundError:
+        raise ReferenceDataError(f"reference file {path} is missing: {hint}.")
+    except (pd.errors.ParserError, UnicodeDecodeError, pd.errors.EmptyDataError) as exc:
+        raise ReferenceDataError(f"reference file {path} cannot be parsed ({exc}); fix the CSV or {hint}.")
+    for column, kind in REQUIRED[name].items():
+        if column not in frame.columns:
+            raise ReferenceDataError(f"reference file {path} has no column {column!r}; add it or {hint}.")
+        if frame[column].isna().any():
+            row = int(frame.index[frame[column].isna()][0]) + 2
+            raise ReferenceDataError(f"reference file {path}, line {row}: column {column!r} is empty.")
+        if kind in (int, float):
+            numbers = pd.to_numeric(frame[column], errors="coerce")
+            if numbers.isna().any():
+                row = int(frame.index[numbers.isna()][0]) + 2
+                raise ReferenceDataError(
+                    f"reference file {path}, line {row}: column {column!r} must be a number, "
+                    f"got {frame[column].iloc[row - 2]!r}."
+                )
+            frame[column] = numbers.astype(kind)
+    if frame.empty:
+        raise ReferenceDataError(f"reference file {path} has no rows; {hint}.")
+    return frame
+
+
+@dataclasses.dataclass(frozen=True)
+class Reference:
+    territories: pd.DataFrame
+    climate_normals: pd.DataFrame
+    tariffs: pd.DataFrame
+    programs: pd.DataFrame
+    battery_models: pd.DataFrame
+    chemistries: pd.DataFrame
+    channels: pd.DataFrame
+    products: pd.DataFrame
+    cancellation_reasons: pd.DataFrame
+    issue_types: pd.DataFrame
+    market_regions: pd.DataFrame
+    design_factors: pd.DataFrame
+
+    @property
+    def states(self) -> set[str]:
+        return set(self.territories["state"])
+
+
+def load_reference(root: Path) -> Reference:
+    seeds = root / "seeds"
+    ref = Reference(
+        territories=_read(seeds, "territories"),
+        climate_normals=_read(seeds, "climate_normals"),
+        tariffs=_read(seeds, "utility_tariff_plans"),
+        programs=_read(seeds, "vpp_programs"),
+        battery_models=_read(seeds, "battery_models"),
+        chemistries=_read(seeds, "battery_chemistries"),
+        channels=_read(seeds, "acquisition_channels"),
+        products=_read(seeds, "contract_products"),
+        cancellation_reasons=_read(seeds, "cancellation_reasons"),
+        issue_types=_read(seeds, "service_issue_types"),
+        market_regions=_read(seeds, "market_regions"),
+        design_factors=_read(seeds, "solar_design_factors"),
+    )
+    territories = set(ref.territories["utility_territory"])
+    for label, frame in (("climate_normals", ref.climate_normals), ("utility_tariff_plans", ref.tariffs),
+                         ("vpp_programs", ref.programs)):
+        stray = sorted(set(frame["utility_territory"]) - territories)
+        if stray:
+            raise ReferenceDataError(
+                f"seeds/{label}.csv names territories not in seeds/territories.csv: {', '.join(stray)}."
+            )
+    regions = set(ref.market_regions["market_region"])
+    missing_regions = sorted(set(ref.territories["market_region"]) - regions)
+    if missing_regions:
+        raise ReferenceDataError(
+            f"seeds/territories.csv uses market regions missing from seeds/market_regions.csv: {', '.join(missing_regions)}."
+        )
+    months = ref.climate_normals.groupby("utility_territory")["month"].nunique()
+    incomplete = sorted(t for t in territories if months.get(t, 0) != 12)
+    if incomplete:
+        raise ReferenceDataError(f"seeds/climate_normals.csv needs 12 months for: {', '.join(incomplete)}.")
+    return ref
