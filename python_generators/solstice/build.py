@@ -73,16 +73,16 @@ def dbt_build(root: Path, pack: str, raw: Path, select: str | None = None) -> No
     vars_ = pack_vars(raw)
     database_path(root, pack).parent.mkdir(parents=True, exist_ok=True)
     started = time.perf_counter()
-    dbt_command(root, pack, ["seed", "--quiet"], vars_)
     dbt_command(root, pack, ["build", *(["--select", select] if select else [])], vars_)
     log(f"dbt build finished in {time.perf_counter() - started:.1f} s -> {database_path(root, pack)}")
 
 
-def release(root: Path, pack: str) -> Path:
+def release(root: Path, pack: str, raw: Path) -> Path:
     """Export every mart to release/<pack>/ — written aside and swapped in only when complete."""
     import duckdb
 
     db = database_path(root, pack)
+    raw_manifest = pack_manifest(raw)
     if not db.exists():
         raise SolsticeError(f"no built database at {db}; run `solstice build --pack {pack}` first.")
     target = root / "release" / pack
@@ -94,14 +94,13 @@ def release(root: Path, pack: str) -> Path:
     try:
         with duckdb.connect(str(db), read_only=True) as con:
             for table in SCHEMA_TABLES:
-                relation = f"main_marts.{table}"
+                relation = f"marts.{table}"
                 try:
                     counts[table] = con.execute(f"select count(*) from {relation}").fetchall()[0][0]
                 except duckdb.CatalogException:
                     raise SolsticeError(f"mart {table} is missing from {db}; run `solstice build --pack {pack}`.")
                 con.execute(f"copy {relation} to '{staging / 'parquet' / table}.parquet' (format parquet, compression zstd)")
                 con.execute(f"copy {relation} to '{staging / 'csv' / table}.csv' (header, delimiter ',')")
-            raw_manifest = _raw_manifest(con)
         (staging / "manifest.json").write_text(json.dumps({
             "pack": pack,
             "built_at": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
@@ -121,14 +120,6 @@ def release(root: Path, pack: str) -> Path:
         raise
     log(f"release written: {target} ({sum(counts.values()):,} rows in {len(counts)} tables)")
     return target
-
-
-def _raw_manifest(con) -> dict:
-    try:
-        raw_root = con.execute("select raw_root from main_marts.pack_metadata").fetchall()[0][0]
-        return json.loads((Path(raw_root) / MANIFEST).read_text())
-    except Exception:  # the dictionary still ships without it
-        return {}
 
 
 def _version(package: str) -> str:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from pathlib import Path
 
@@ -29,6 +30,9 @@ def _add_pack_options(parser: argparse.ArgumentParser, overrides: bool) -> None:
         parser.add_argument("--seed", help="random seed; same config and seed give identical output")
         parser.add_argument("--states", help="comma-separated state codes to include, e.g. CA,TX (default: all)")
         parser.add_argument("--batch-size", dest="batch_size", help="households simulated at once (memory bound)")
+        parser.add_argument("--jobs", type=int, default=min(os.cpu_count() or 1, 4),
+                            help="worker processes for the household simulation (default: CPU cores, at most 4); "
+                                 "the output does not depend on it")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -99,15 +103,15 @@ def _run(args) -> int:
 
     raw = root / "data" / "raw" / config.pack
     if args.command == "generate":
-        generate(config, ref, Path(args.out) if args.out else raw)
+        generate(config, ref, Path(args.out) if args.out else raw, jobs=args.jobs)
     elif args.command == "build":
         builder.dbt_build(root, config.pack, Path(args.raw).resolve() if args.raw else raw, select=args.select)
     elif args.command == "release":
-        builder.release(root, config.pack)
+        builder.release(root, config.pack, raw)
     elif args.command == "pack":
-        generate(config, ref, raw)
+        generate(config, ref, raw, jobs=args.jobs)
         builder.dbt_build(root, config.pack, raw)
-        builder.release(root, config.pack)
+        builder.release(root, config.pack, raw)
     return 0
 
 

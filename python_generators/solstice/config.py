@@ -40,7 +40,7 @@ class PackConfig:
     start: str  # YYYY-MM, first local month of the pack
     seed: int
     states: tuple[str, ...] = ()  # empty = every state in seeds/territories.csv
-    batch_size: int = 1000
+    batch_size: int = 500
 
     @property
     def start_date(self) -> dt.date:
@@ -120,7 +120,7 @@ def resolve_pack(
         "months": months if months is not None else base.get("months"),
         "start": start if start is not None else base.get("start"),
         "seed": seed if seed is not None else base.get("seed", 42),
-        "batch_size": batch_size if batch_size is not None else base.get("batch_size", 1000),
+        "batch_size": batch_size if batch_size is not None else base.get("batch_size", 500),
     }
     n_households = _as_int("--households", chosen["households"], 1)
     n_months = _as_int("--months", chosen["months"], 1)

@@ -11,6 +11,7 @@ import dataclasses
 import numpy as np
 import pandas as pd
 import pvlib
+import pyarrow as pa
 
 from . import streams
 from .population import Population
@@ -34,7 +35,7 @@ INVERTER_EFFICIENCY = 0.96
 
 @dataclasses.dataclass
 class BatchResult:
-    telemetry: pd.DataFrame
+    telemetry: dict  # UTC month 'YYYY-MM' -> pyarrow.Table
     tickets: pd.DataFrame
     responses: pd.DataFrame
     churn_day: np.ndarray
@@ -517,24 +518,33 @@ class Simulator:
         return churn_day, renew_day
 
     # -------------------------------------------------------------------------------------------- telemetry
-    def _telemetry(self, idx, active, batt, offline):
-        pop = self.pop
-        hours, cols = np.nonzero(active)
-        order = np.lexsort((hours, cols))  # household, then time
-        hours, cols = hours[order], cols[order]
-        quality = np.where(offline[hours, cols], "backfilled", "ok")
-        f32 = lambda name: np.round(batt[name][hours, cols], 4).astype(np.float32)  # noqa: E731
-        return pd.DataFrame({
-            "household_id": pop.ids[idx][cols],
-            "interval_start_at": self.clock.times[hours],
-            "solar_kwh": f32("solar"),
-            "load_kwh": f32("load"),
-            "critical_load_kwh": f32("critical"),
-            "battery_charge_kwh": f32("charge"),
-            "battery_discharge_kwh": f32("discharge"),
-            "state_of_charge_pct": np.round(batt["soc"][hours, cols], 2).astype(np.float32),
-            "grid_import_kwh": f32("grid_import"),
-            "grid_export_kwh": f32("grid_export"),
-            "grid_up_flag": batt["grid_up"][hours, cols],
-            "quality_flag": quality,
-        })
+    def _telemetry(self, idx, active, batt, offline) -> dict[str, pa.Table]:
+        """Telemetry rows per UTC month (the partition), ordered by household then hour."""
+        ids = pa.array(self.pop.ids[idx])
+        quality_labels = pa.array(["ok", "backfilled"])
+        tables = {}
+        for month, (h0, h1) in self.clock.month_slices().items():
+            cols, hours = np.nonzero(active[h0:h1].T)
+            if not len(cols):
+                continue
+            hours = hours + h0
+
+            def energy(name):
+                return pa.array(np.round(batt[name][hours, cols], 4).astype(np.float32))
+
+            tables[month] = pa.table({
+                "household_id": pa.DictionaryArray.from_arrays(pa.array(cols, pa.int32()), ids),
+                "interval_start_at": pa.array(self.clock.epoch_us[hours], pa.timestamp("us", tz="UTC")),
+                "solar_kwh": energy("solar"),
+                "load_kwh": energy("load"),
+                "critical_load_kwh": energy("critical"),
+                "battery_charge_kwh": energy("charge"),
+                "battery_discharge_kwh": energy("discharge"),
+                "state_of_charge_pct": pa.array(np.round(batt["soc"][hours, cols], 2).astype(np.float32)),
+                "grid_import_kwh": energy("grid_import"),
+                "grid_export_kwh": energy("grid_export"),
+                "grid_up_flag": pa.array(batt["grid_up"][hours, cols]),
+                "quality_flag": pa.DictionaryArray.from_arrays(
+                    pa.array(offline[hours, cols].astype(np.int8)), quality_labels),
+            })
+        return tables

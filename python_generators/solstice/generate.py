@@ -7,7 +7,9 @@ leaves a half-written pack that looks finished.
 
 from __future__ import annotations
 
+import contextlib
 import json
+import multiprocessing
 import os
 import shutil
 import sys
@@ -103,11 +105,11 @@ def publish(staging: Path, out: Path) -> None:
     shutil.rmtree(old, ignore_errors=True)
 
 
-def generate(config: PackConfig, ref: Reference, out: Path) -> dict:
+def generate(config: PackConfig, ref: Reference, out: Path, jobs: int = 1) -> dict:
     started = time.perf_counter()
     staging = prepare_output(out, config)
     try:
-        counts = _generate_into(config, ref, staging, started)
+        counts = _generate_into(config, ref, staging, started, jobs)
         manifest = {
             "config": config.to_dict(),
             "generator_version": __version__,
@@ -122,7 +124,35 @@ def generate(config: PackConfig, ref: Reference, out: Path) -> dict:
     return counts
 
 
-def _generate_into(config: PackConfig, ref: Reference, root: Path, started: float) -> dict:
+_SIMULATOR: Simulator | None = None
+_ROOT: Path | None = None
+
+
+def _simulate_batch(job):
+    """Simulate one batch and write its telemetry parts; returns only the small per-household results."""
+    b, idx = job
+    result = _SIMULATOR.run(idx)
+    rows = 0
+    for month, table in result.telemetry.items():
+        target = _ROOT / "fleet" / "telemetry_hourly" / f"month={month}" / f"part-{b:05d}.parquet"
+        target.parent.mkdir(parents=True, exist_ok=True)
+        pq.write_table(table, target, **PARQUET_OPTIONS)
+        rows += table.num_rows
+    result.telemetry = None
+    return idx, result, rows
+
+
+@contextlib.contextmanager
+def _pool(workers: int):
+    """Worker processes forked after the shared world is built (copy-on-write), or none for one worker."""
+    if workers <= 1:
+        yield None
+        return
+    with multiprocessing.get_context("fork").Pool(workers) as pool:
+        yield pool
+
+
+def _generate_into(config: PackConfig, ref: Reference, root: Path, started: float, jobs: int) -> dict:
     counts: dict[str, int] = {}
     numbers = np.arange(1, config.households + 1)
     log(f"pack {config.pack}: {config.households:,} households x {config.months} months from {config.start}, "
@@ -171,21 +201,23 @@ def _generate_into(config: PackConfig, ref: Reference, root: Path, started: floa
 
     # Households, batch by batch -----------------------------------------------------------------------
     cooling_ref = {t: reference_cooling_kwh(normals[normals["utility_territory"] == t]) for t in worlds}
-    sim = Simulator(pop, clock, worlds, grid_outages, calls, cooling_ref)
+    global _SIMULATOR, _ROOT
+    _SIMULATOR, _ROOT = Simulator(pop, clock, worlds, grid_outages, calls, cooling_ref), root
     churn_day = np.full(len(numbers), -1, dtype=np.int64)
     renew_day = np.full(len(numbers), -1, dtype=np.int64)
     tickets, responses = [], []
     telemetry_rows = 0
-    batches = range(0, len(numbers), config.batch_size)
-    for b, first in enumerate(batches):
-        idx = np.arange(first, min(first + config.batch_size, len(numbers)))
-        result = sim.run(idx)
-        churn_day[idx], renew_day[idx] = result.churn_day, result.renew_day
-        tickets.append(result.tickets)
-        responses.append(result.responses)
-        telemetry_rows += write_by_month(result.telemetry, root / "fleet" / "telemetry_hourly", "interval_start_at", b)
-        log(f"households {idx[-1] + 1:,}/{len(numbers):,} (batch {b + 1}/{len(batches)}): "
-            f"{telemetry_rows:,} telemetry rows, {time.perf_counter() - started:.1f} s")
+    batches = [np.arange(first, min(first + config.batch_size, len(numbers)))
+               for first in range(0, len(numbers), config.batch_size)]
+    with _pool(min(jobs, len(batches))) as pool:
+        results = pool.imap(_simulate_batch, enumerate(batches)) if pool else map(_simulate_batch, enumerate(batches))
+        for b, (idx, result, rows) in enumerate(results):
+            churn_day[idx], renew_day[idx] = result.churn_day, result.renew_day
+            tickets.append(result.tickets)
+            responses.append(result.responses)
+            telemetry_rows += rows
+            log(f"households {idx[-1] + 1:,}/{len(numbers):,} (batch {b + 1}/{len(batches)}): "
+                f"{telemetry_rows:,} telemetry rows, {time.perf_counter() - started:.1f} s")
     counts["fleet/telemetry_hourly"] = telemetry_rows
 
     # Entity exports -------------------------------------------------------------------------------------

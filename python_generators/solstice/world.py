@@ -37,6 +37,18 @@ class Clock:
     def local(self, tz: str) -> pd.DatetimeIndex:
         return self.times.tz_convert(tz)
 
+    @property
+    def epoch_us(self) -> np.ndarray:
+        return self.times.asi8 // 1000 if self.times.unit == "ns" else self.times.as_unit("us").asi8
+
+    def month_slices(self) -> dict[str, tuple[int, int]]:
+        """UTC month label -> [first, last) hour index on the clock."""
+        labels = self.times.strftime("%Y-%m").to_numpy()
+        bounds = np.flatnonzero(labels[1:] != labels[:-1]) + 1
+        starts = np.concatenate([[0], bounds])
+        ends = np.concatenate([bounds, [len(labels)]])
+        return {labels[a]: (int(a), int(b)) for a, b in zip(starts, ends)}
+
 
 @dataclasses.dataclass
 class TerritoryWorld:

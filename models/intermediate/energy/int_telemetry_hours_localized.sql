@@ -14,34 +14,24 @@ households as (
     from {{ ref('stg_crm__households') }}
 ),
 
-pack as (
-    select
-        pack_start_date,
-        pack_end_date
-    from {{ ref('stg_pack__manifests') }}
+clock as (
+    select * from {{ ref('int_local_clock_hours') }}
 ),
 
 localized as (
     select
         telemetry.*,
         households.tariff_id,
-        {{ to_local_timestamp('telemetry.interval_start_at', 'households.time_zone') }} as interval_start_local
+        clock.interval_start_local,
+        clock.local_date,
+        clock.local_hour,
+        clock.local_month,
+        clock.local_iso_weekday
     from telemetry
     inner join households on telemetry.household_id = households.household_id
-),
-
-final as (
-    select
-        localized.*,
-        cast(localized.interval_start_local as date) as local_date,
-        cast(extract(hour from localized.interval_start_local) as integer) as local_hour,
-        cast(extract(month from localized.interval_start_local) as integer) as local_month,
-        cast(extract(isodow from localized.interval_start_local) as integer) as local_iso_weekday
-    from localized
-    cross join pack
-    where
-        cast(localized.interval_start_local as date) >= pack.pack_start_date
-        and cast(localized.interval_start_local as date) < pack.pack_end_date
+    inner join clock
+        on households.time_zone = clock.time_zone
+        and telemetry.interval_start_at = clock.interval_start_at
 )
 
-select * from final
+select * from localized

@@ -1,0 +1,53 @@
+-- The local wall clock of every UTC hour of the pack in every time zone the fleet lives in.
+-- Converting ~60k (zone, hour) pairs once and joining is far cheaper than converting every telemetry row.
+{{ config(materialized='table') }}
+
+with
+
+pack as (
+    select
+        pack_start_date,
+        pack_end_date
+    from {{ ref('stg_pack__manifests') }}
+),
+
+time_zones as (
+    select distinct time_zone
+    from {{ ref('stg_crm__households') }}
+),
+
+utc_hours as (
+    {{ dbt.date_spine(
+        'hour',
+        "(select cast(" ~ dbt.dateadd('day', -1, 'pack_start_date') ~ " as timestamp) from " ~ ref('stg_pack__manifests') ~ ")",
+        "(select cast(" ~ dbt.dateadd('day', 2, 'pack_end_date') ~ " as timestamp) from " ~ ref('stg_pack__manifests') ~ ")"
+    ) }}
+),
+
+clock as (
+    select
+        time_zones.time_zone,
+        cast(utc_hours.date_hour as timestamp with time zone) as interval_start_at,
+        {{ to_local_timestamp("cast(utc_hours.date_hour as timestamp with time zone)", 'time_zones.time_zone') }}
+            as interval_start_local
+    from utc_hours
+    cross join time_zones
+),
+
+final as (
+    select
+        clock.time_zone,
+        clock.interval_start_at,
+        clock.interval_start_local,
+        cast(clock.interval_start_local as date) as local_date,
+        cast(extract(hour from clock.interval_start_local) as integer) as local_hour,
+        cast(extract(month from clock.interval_start_local) as integer) as local_month,
+        cast(extract(isodow from clock.interval_start_local) as integer) as local_iso_weekday
+    from clock
+    cross join pack
+    where
+        cast(clock.interval_start_local as date) >= pack.pack_start_date
+        and cast(clock.interval_start_local as date) < pack.pack_end_date
+)
+
+select * from final
