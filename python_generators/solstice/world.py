@@ -109,7 +109,7 @@ def build_territory(config: PackConfig, clock: Clock, row: pd.Series, normals: p
     u_cloudy = streams.uniform(config.seed, [key], "weather.cloudy", n_days)[0]
     first_hour_of_day = np.searchsorted(day_index, np.arange(n_days))
     k_day_mean = k_mean[first_hour_of_day]
-    clear_k, cloudy_k_mean, persistence = 0.96, 0.42, 0.55
+    clear_k, cloudy_k_mean, persistence = 1.0, 0.42, 0.55
     p_clear = np.clip((k_day_mean - cloudy_k_mean) / (clear_k - cloudy_k_mean), 0.02, 0.98)
     state = np.empty(n_days, dtype=bool)
     previous = u_state[0] < p_clear[0]
@@ -123,7 +123,7 @@ def build_territory(config: PackConfig, clock: Clock, row: pd.Series, normals: p
     k_day_hourly = k_day[day_index]
 
     hourly_noise = streams.normal(config.seed, [key], "weather.hourly", len(clock.times))[0]
-    k_hour = k_day_hourly * np.exp(np.where(k_day_hourly > 0.9, 0.02, 0.30) * hourly_noise)
+    k_hour = k_day_hourly * np.exp(np.where(k_day_hourly > 0.95, 0.02, 0.30) * hourly_noise)
     k_hour = np.clip(k_hour, 0.03, 1.08)
     ghi = clear["ghi"].to_numpy() * k_hour
     zenith = position["zenith"].to_numpy()
