@@ -12,6 +12,7 @@ import time
 from importlib import metadata
 from pathlib import Path
 
+from .config import work_dir
 from .errors import SolsticeError
 from .generate import MANIFEST, log
 
@@ -25,7 +26,7 @@ TOOLS = ["dbt-core", "dbt-duckdb", "duckdb", "pvlib", "numpy", "pandas", "pyarro
 
 
 def database_path(root: Path, pack: str) -> Path:
-    return root / "data" / f"solstice_{pack}.duckdb"
+    return work_dir(root) / "data" / f"solstice_{pack}.duckdb"
 
 
 def pack_manifest(raw: Path) -> dict:
@@ -85,7 +86,7 @@ def release(root: Path, pack: str, raw: Path) -> Path:
     raw_manifest = pack_manifest(raw)
     if not db.exists():
         raise SolsticeError(f"no built database at {db}; run `solstice build --pack {pack}` first.")
-    target = root / "release" / pack
+    target = work_dir(root) / "release" / pack
     staging = target.parent / f".{pack}.partial-{os.getpid()}"
     shutil.rmtree(staging, ignore_errors=True)
     (staging / "parquet").mkdir(parents=True)

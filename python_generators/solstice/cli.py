@@ -7,7 +7,7 @@ import os
 import sys
 from pathlib import Path
 
-from .config import project_root, resolve_pack
+from .config import project_root, resolve_pack, work_dir
 from .errors import SolsticeError
 
 DESCRIPTION = """\
@@ -30,6 +30,8 @@ def _add_pack_options(parser: argparse.ArgumentParser, overrides: bool) -> None:
         parser.add_argument("--seed", help="random seed; same config and seed give identical output")
         parser.add_argument("--states", help="comma-separated state codes to include, e.g. CA,TX (default: all)")
         parser.add_argument("--batch-size", dest="batch_size", help="households simulated at once (memory bound)")
+        parser.add_argument("--shard", help="I/N: simulate only the I-th of N contiguous blocks of households "
+                                               "(shared feeds are written whole); shards concatenate to the full pack")
         parser.add_argument("--jobs", type=int, default=min(os.cpu_count() or 1, 4),
                             help="worker processes for the household simulation (default: CPU cores, at most 4); "
                                  "the output does not depend on it")
@@ -95,13 +97,13 @@ def _run(args) -> int:
     overrides = {}
     if args.command in ("generate", "pack"):
         overrides = dict(households=args.households, months=args.months, start=args.start, seed=args.seed,
-                         states=args.states, batch_size=args.batch_size, known_states=ref.states)
+                         states=args.states, batch_size=args.batch_size, shard=args.shard, known_states=ref.states)
     config = resolve_pack(root, args.pack, **overrides)
 
     from . import build as builder
     from .generate import generate
 
-    raw = root / "data" / "raw" / config.pack
+    raw = work_dir(root) / "data" / "raw" / config.pack
     if args.command == "generate":
         generate(config, ref, Path(args.out) if args.out else raw, jobs=args.jobs)
     elif args.command == "build":

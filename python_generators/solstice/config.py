@@ -5,6 +5,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import json
+import os
 import re
 from pathlib import Path
 
@@ -30,6 +31,11 @@ def project_root(start: Path | None = None) -> Path:
     )
 
 
+def work_dir(root: Path) -> Path:
+    """Where data/ (raw packs, DuckDB files) and release/ go: the project, or $SOLSTICE_WORKDIR."""
+    return Path(os.environ.get("SOLSTICE_WORKDIR") or root).resolve()
+
+
 @dataclasses.dataclass(frozen=True)
 class PackConfig:
     """Everything that defines a pack. Same config and seed => byte-identical raw output."""
@@ -41,6 +47,14 @@ class PackConfig:
     seed: int
     states: tuple[str, ...] = ()  # empty = every state in seeds/territories.csv
     batch_size: int = 500
+    shard: tuple[int, int] = (1, 1)  # (index, count): simulate only this contiguous block of households
+
+    def household_numbers(self):
+        """The household numbers (1-based) this run simulates: all, or this shard's contiguous block."""
+        import numpy as np
+
+        index, count = self.shard
+        return np.array_split(np.arange(1, self.households + 1), count)[index - 1]
 
     @property
     def start_date(self) -> dt.date:
@@ -56,6 +70,7 @@ class PackConfig:
     def to_dict(self) -> dict:
         out = dataclasses.asdict(self)
         out["states"] = list(self.states)
+        out["shard"] = f"{self.shard[0]}/{self.shard[1]}"
         out["start_date"] = self.start_date.isoformat()
         out["end_date"] = self.end_date.isoformat()
         return out
@@ -107,6 +122,7 @@ def resolve_pack(
     seed=None,
     states=None,
     batch_size=None,
+    shard=None,
     known_states: set[str] | None = None,
 ) -> PackConfig:
     """A validated PackConfig: the named pack's settings with any given overrides applied."""
@@ -144,6 +160,14 @@ def resolve_pack(
                 f"unknown state(s) {', '.join(unknown)}. The pack covers: {', '.join(sorted(known_states))} "
                 "(add a territory to seeds/territories.csv to cover another state)."
             )
+    shard_value = (1, 1)
+    if shard not in (None, ""):
+        match = re.fullmatch(r"\s*(\d+)\s*/\s*(\d+)\s*", str(shard))
+        if not match or not 1 <= int(match.group(1)) <= int(match.group(2)):
+            raise ConfigError(f"--shard must be I/N with 1 <= I <= N (e.g. 2/4), got {shard!r}.")
+        shard_value = (int(match.group(1)), int(match.group(2)))
+        if shard_value[1] > n_households:
+            raise ConfigError(f"--shard {shard} splits {n_households} households into more shards than households.")
     return PackConfig(
         pack=name,
         households=n_households,
@@ -152,4 +176,5 @@ def resolve_pack(
         seed=seed_value,
         states=state_codes,
         batch_size=batch,
+        shard=shard_value,
     )

@@ -126,6 +126,7 @@ def generate(config: PackConfig, ref: Reference, out: Path, jobs: int = 1) -> di
 
 _SIMULATOR: Simulator | None = None
 _ROOT: Path | None = None
+_PART_PREFIX = "part-"
 
 
 def _simulate_batch(job):
@@ -134,7 +135,7 @@ def _simulate_batch(job):
     result = _SIMULATOR.run(idx)
     rows = 0
     for month, table in result.telemetry.items():
-        target = _ROOT / "fleet" / "telemetry_hourly" / f"month={month}" / f"part-{b:05d}.parquet"
+        target = _ROOT / "fleet" / "telemetry_hourly" / f"month={month}" / f"{_PART_PREFIX}{b:05d}.parquet"
         target.parent.mkdir(parents=True, exist_ok=True)
         pq.write_table(table, target, **PARQUET_OPTIONS)
         rows += table.num_rows
@@ -154,9 +155,10 @@ def _pool(workers: int):
 
 def _generate_into(config: PackConfig, ref: Reference, root: Path, started: float, jobs: int) -> dict:
     counts: dict[str, int] = {}
-    numbers = np.arange(1, config.households + 1)
+    numbers = config.household_numbers()
+    shard = f", shard {config.shard[0]}/{config.shard[1]} ({len(numbers):,} households)" if config.shard[1] > 1 else ""
     log(f"pack {config.pack}: {config.households:,} households x {config.months} months from {config.start}, "
-        f"seed {config.seed}")
+        f"seed {config.seed}{shard}")
     pop = Population(config, ref, numbers)
     territories = pop.territory_table
     clock = Clock.for_pack(config, territories["timezone"].unique())
@@ -201,8 +203,9 @@ def _generate_into(config: PackConfig, ref: Reference, root: Path, started: floa
 
     # Households, batch by batch -----------------------------------------------------------------------
     cooling_ref = {t: reference_cooling_kwh(normals[normals["utility_territory"] == t]) for t in worlds}
-    global _SIMULATOR, _ROOT
+    global _SIMULATOR, _ROOT, _PART_PREFIX
     _SIMULATOR, _ROOT = Simulator(pop, clock, worlds, grid_outages, calls, cooling_ref), root
+    _PART_PREFIX = f"part-s{config.shard[0]:03d}-" if config.shard[1] > 1 else "part-"
     churn_day = np.full(len(numbers), -1, dtype=np.int64)
     renew_day = np.full(len(numbers), -1, dtype=np.int64)
     tickets, responses = [], []

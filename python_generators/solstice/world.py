@@ -90,7 +90,7 @@ def build_territory(config: PackConfig, clock: Clock, row: pd.Series, normals: p
     start, end = pd.Timestamp(config.start_date), pd.Timestamp(config.end_date)
     in_pack = np.asarray((local_naive >= start) & (local_naive < end))
     local_day = np.asarray((local_naive.normalize() - pd.Timestamp("1970-01-01")).days)
-    day_of_year = np.asarray(local_naive.dayofyear if hasattr(local_naive, "dayofyear") else local_naive.day_of_year)
+    day_of_year = np.asarray(local_naive.day_of_year)
 
     location = pvlib.location.Location(row["latitude"], row["longitude"], altitude=row["altitude_m"])
     position = location.get_solarposition(clock.times)
@@ -151,7 +151,7 @@ def build_territory(config: PackConfig, clock: Clock, row: pd.Series, normals: p
         in_pack=in_pack,
         local_hour=local_naive.hour.to_numpy(),
         local_month=local_naive.month.to_numpy(),
-        local_weekday=local_naive.weekday.to_numpy(),
+        local_weekday=local_naive.day_of_week.to_numpy(),
         local_day=local_day,
         ghi=ghi,
         dni=dni,

@@ -1,0 +1,42 @@
+"""Shared fixtures: the project root, its reference data, and a dev pack generated once per session."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pyarrow.dataset as ds
+import pytest
+
+from solstice.config import resolve_pack
+from solstice.generate import generate
+from solstice.reference import load_reference
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+@pytest.fixture(scope="session")
+def root() -> Path:
+    return ROOT
+
+
+@pytest.fixture(scope="session")
+def reference():
+    return load_reference(ROOT)
+
+
+@pytest.fixture(scope="session")
+def dev_raw(tmp_path_factory, reference) -> Path:
+    """The dev pack, generated once into a temporary folder."""
+    out = tmp_path_factory.mktemp("packs") / "dev"
+    generate(resolve_pack(ROOT, "dev", known_states=reference.states), reference, out, jobs=1)
+    return out
+
+
+def _read_telemetry(raw: Path):
+    return ds.dataset(raw / "fleet" / "telemetry_hourly", format="parquet", partitioning="hive").to_table().to_pandas()
+
+
+@pytest.fixture(scope="session")
+def read_telemetry():
+    """Reads a raw pack's hourly telemetry (all month partitions) into pandas."""
+    return _read_telemetry

@@ -1,0 +1,101 @@
+"""Bad configuration is rejected with a message that names the problem, exit code 2, no traceback,
+and nothing left behind."""
+
+from __future__ import annotations
+
+import json
+import shutil
+
+import pytest
+
+from solstice.cli import main
+
+
+def run(argv, capsys):
+    code = main(argv)
+    captured = capsys.readouterr()
+    return code, captured.err
+
+
+@pytest.mark.parametrize(
+    ("args", "expected"),
+    [
+        (["--households", "0"], "--households must be at least 1"),
+        (["--households", "-5"], "--households must be at least 1"),
+        (["--households", "many"], "--households must be a whole number"),
+        (["--months", "0"], "--months must be at least 1"),
+        (["--months", "2.5"], "--months must be a whole number"),
+        (["--start", "2025-13"], "--start must be a month as YYYY-MM"),
+        (["--start", "Jan 2025"], "--start must be a month as YYYY-MM"),
+        (["--states", "CA,ZZ"], "unknown state(s) ZZ"),
+        (["--pack", "huge"], "unknown pack 'huge'"),
+        (["--seed", "-1"], "--seed must be at least 0"),
+        (["--shard", "3/2"], "--shard must be I/N"),
+    ],
+)
+def test_bad_generate_arguments_are_rejected(tmp_path, capsys, args, expected):
+    out = tmp_path / "pack"
+    code, err = run(["generate", "--pack", "dev", *args, "--out", str(out)], capsys)
+    assert code == 2
+    assert expected in err
+    assert "Traceback" not in err
+    assert not out.exists()
+    assert list(tmp_path.iterdir()) == []  # no staging folder left either
+
+
+def test_output_holding_another_pack_is_refused(tmp_path, capsys):
+    out = tmp_path / "pack"
+    out.mkdir()
+    (out / "_pack.json").write_text(json.dumps({"config": {"pack": "mvp"}}))
+    code, err = run(["generate", "--pack", "dev", "--out", str(out)], capsys)
+    assert code == 2
+    assert "already holds the 'mvp' pack" in err
+    assert json.loads((out / "_pack.json").read_text())["config"]["pack"] == "mvp"  # untouched
+
+
+def test_non_empty_foreign_folder_is_refused(tmp_path, capsys):
+    out = tmp_path / "pack"
+    out.mkdir()
+    (out / "notes.txt").write_text("mine")
+    code, err = run(["generate", "--pack", "dev", "--out", str(out)], capsys)
+    assert code == 2
+    assert "not empty and holds no Solstice pack" in err
+    assert (out / "notes.txt").read_text() == "mine"
+
+
+def test_output_under_a_file_is_refused(tmp_path, capsys):
+    blocker = tmp_path / "file"
+    blocker.write_text("x")
+    code, err = run(["generate", "--pack", "dev", "--out", str(blocker / "pack")], capsys)
+    assert code == 2
+    assert "choose a writable --out folder" in err
+
+
+def test_malformed_reference_csv_is_named(tmp_path, capsys, monkeypatch, root):
+    for name in ("dbt_project.yml", "packs.yml"):
+        shutil.copy(root / name, tmp_path / name)
+    shutil.copytree(root / "seeds", tmp_path / "seeds")
+    tariffs = tmp_path / "seeds" / "utility_tariff_plans.csv"
+    lines = tariffs.read_text().splitlines()
+    lines[3] = lines[3].replace(",16,21,", ",sixteen,21,", 1)
+    tariffs.write_text("\n".join(lines) + "\n")
+    monkeypatch.chdir(tmp_path)
+    code, err = run(["generate", "--pack", "dev", "--out", str(tmp_path / "out")], capsys)
+    assert code == 2
+    assert "utility_tariff_plans.csv, line 4: column 'peak_start_hour' must be a number" in err
+    assert not (tmp_path / "out").exists()
+
+
+def test_build_without_a_generated_pack_says_what_to_run(tmp_path, capsys):
+    code, err = run(["build", "--pack", "dev", "--raw", str(tmp_path / "nothing")], capsys)
+    assert code == 2
+    assert "Run `solstice generate --pack <name>` first" in err
+
+
+def test_help_lists_every_command(capsys):
+    with pytest.raises(SystemExit) as exit_info:
+        main(["--help"])
+    assert exit_info.value.code == 0
+    text = capsys.readouterr().out
+    for command in ("generate", "build", "release", "pack", "packs"):
+        assert command in text

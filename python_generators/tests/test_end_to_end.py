@@ -1,0 +1,91 @@
+"""End to end: `solstice pack --pack dev` generates, builds with every dbt test and releases all 14 tables
+exactly as the schema defines them; a physically impossible raw reading fails the build."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import duckdb
+import pyarrow as pa
+import pyarrow.parquet as pq
+import pytest
+
+from schema_contract import ENUMS, SCHEMA
+
+SOLSTICE = Path(sys.executable).parent / "solstice"
+
+
+def solstice(args, workdir: Path, root: Path) -> subprocess.CompletedProcess:
+    env = {**os.environ, "SOLSTICE_WORKDIR": str(workdir)}
+    return subprocess.run([str(SOLSTICE), *args], cwd=root, env=env, capture_output=True, text=True, timeout=900)
+
+
+@pytest.fixture(scope="module")
+def dev_release(tmp_path_factory, root):
+    workdir = tmp_path_factory.mktemp("work")
+    result = solstice(["pack", "--pack", "dev"], workdir, root)
+    assert result.returncode == 0, result.stdout[-4000:] + result.stderr[-4000:]
+    return workdir, result
+
+
+def test_dbt_build_passes_every_test(dev_release):
+    _, result = dev_release
+    assert "Completed successfully" in result.stdout
+    assert " ERROR=0 " in result.stdout and "WARN=0" in result.stdout
+
+
+def test_release_holds_the_14_schema_tables_exactly(dev_release):
+    workdir, _ = dev_release
+    release = workdir / "release" / "dev"
+    assert sorted(p.stem for p in (release / "parquet").glob("*.parquet")) == sorted(SCHEMA)
+    assert sorted(p.stem for p in (release / "csv").glob("*.csv")) == sorted(SCHEMA)
+    with duckdb.connect() as con:
+        for table, columns in SCHEMA.items():
+            described = con.execute(f"describe select * from '{release}/parquet/{table}.parquet'").fetchall()
+            assert [(name, kind) for name, kind, *_ in described] == columns, table
+            rows = con.execute(f"select count(*) from '{release}/parquet/{table}.parquet'").fetchall()[0][0]
+            assert rows > 0, f"{table} is empty in the dev pack"
+            csv_rows = con.execute(f"select count(*) from read_csv('{release}/csv/{table}.csv')").fetchall()[0][0]
+            assert csv_rows == rows, table
+        for (table, column), allowed in ENUMS.items():
+            seen = {v for (v,) in con.execute(
+                f"select distinct {column} from '{release}/parquet/{table}.parquet' where {column} is not null"
+            ).fetchall()}
+            assert seen <= allowed, (table, column, seen - allowed)
+
+
+def test_release_manifest_and_dictionary(dev_release):
+    workdir, _ = dev_release
+    release = workdir / "release" / "dev"
+    manifest = json.loads((release / "manifest.json").read_text())
+    assert manifest["config"]["pack"] == "dev" and manifest["config"]["seed"] == 42
+    assert set(manifest["row_counts"]) == set(SCHEMA)
+    for table, rows in manifest["row_counts"].items():
+        assert pq.read_metadata(release / "parquet" / f"{table}.parquet").num_rows == rows
+    assert manifest["tool_versions"]["dbt-core"].startswith("1.11.")
+    dictionary = (release / "DATA_DICTIONARY.md").read_text()
+    for table, columns in SCHEMA.items():
+        assert f"## `{table}`" in dictionary
+        for name, _ in columns:
+            assert f"| `{name}` |" in dictionary, (table, name)
+
+
+def test_an_impossible_meter_reading_fails_the_build(dev_release, root, tmp_path):
+    workdir, _ = dev_release
+    broken = tmp_path / "data" / "raw" / "dev"
+    shutil.copytree(workdir / "data" / "raw" / "dev", broken)
+    part = sorted((broken / "fleet" / "telemetry_hourly").rglob("*.parquet"))[0]
+    table = pq.read_table(part)
+    solar = table.column("solar_kwh").to_pylist()
+    solar[100] += 5.0  # 5 kWh of sunshine that went nowhere
+    table = table.set_column(table.schema.get_field_index("solar_kwh"), "solar_kwh", pa.array(solar, pa.float32()))
+    pq.write_table(table, part)
+    result = solstice(["build", "--pack", "dev", "--raw", str(broken)], tmp_path, root)
+    assert result.returncode == 2
+    assert "FAIL 1 assert_daily_energy_balances" in result.stdout
+    assert "dbt build" in result.stderr and "failed" in result.stderr
