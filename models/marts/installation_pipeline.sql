@@ -14,7 +14,7 @@ final as (
         install_date,
         pto_date,
         battery_attachment_flag,
-        cast({{ dbt.datediff('signed_date', 'pto_date', 'day') }} as integer) as project_cycle_days,
+        cast({{ dbt.datediff('signed_date', 'pto_date', 'day') }} as integer) as project_cycle_days, -- noqa: LT05
         cancelled_date is not null as cancellation_flag,
         cancellation_reason
     from projects

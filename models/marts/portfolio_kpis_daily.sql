@@ -96,13 +96,13 @@ final as (
     from fleet
     left join dispatch_daily
         on fleet.local_date = dispatch_daily.local_date
-        and fleet.state = dispatch_daily.state
+            and fleet.state = dispatch_daily.state
     left join outages_daily
         on fleet.local_date = outages_daily.local_date
-        and fleet.state = outages_daily.state
+            and fleet.state = outages_daily.state
     left join tickets_daily
         on fleet.local_date = tickets_daily.local_date
-        and fleet.state = tickets_daily.state
+            and fleet.state = tickets_daily.state
 )
 
 select * from final

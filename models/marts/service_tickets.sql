@@ -19,8 +19,8 @@ final as (
         tickets.issue_category,
         tickets.severity_band,
         tickets.truck_roll_required_flag,
-        cast(ceil({{ dbt.datediff('tickets.opened_at', 'tickets.closed_at', 'hour') }} / 24.0) as integer)
-            as resolution_days,
+        -- whole days, rounded up, from opening to closing (null while open)
+        cast(ceil({{ dbt.datediff('tickets.opened_at', 'tickets.closed_at', 'hour') }} / 24.0) as integer) as resolution_days, -- noqa: LT05
         tickets.equipment_replaced_flag
     from tickets
     inner join households on tickets.household_id = households.household_id

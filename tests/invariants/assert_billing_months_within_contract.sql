@@ -27,7 +27,7 @@ from months
 inner join contracts on months.contract_id = contracts.contract_id
 left join daily
     on months.household_id = daily.household_id
-    and months.billing_month = daily.billing_month
+        and months.billing_month = daily.billing_month
 where
     months.billing_month < {{ month_label('contracts.contract_start_date') }}
     or daily.household_id is null

@@ -31,5 +31,5 @@ from days
 inner join households on days.household_id = households.household_id
 inner join clock_days
     on households.time_zone = clock_days.time_zone
-    and days.local_date = clock_days.local_date
+        and days.local_date = clock_days.local_date
 where days.hours_reported != clock_days.hours_in_day

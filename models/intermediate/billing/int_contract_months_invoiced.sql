@@ -51,24 +51,34 @@ terms as (
         contracts.contract_id,
         contracts.subscription_type,
         contracts.flex_rate_usd_per_kwh,
+        contracts.monthly_minimum_payment_usd,
+        contracts.escalator_pct,
         coalesce(credits.vpp_credits_usd, 0) as vpp_credits_usd,
-        floor(
-            {{ dbt.datediff(dbt.date_trunc('month', 'contracts.contract_start_date'), 'months.billing_month_start', 'month') }}
-            / 12
-        ) as contract_year,
-        cast(months.days_in_service as double)
-        / {{ dbt.datediff('months.billing_month_start', dbt.dateadd('month', 1, 'months.billing_month_start'), 'day') }}
-            as proration,
-        power(1 + contracts.escalator_pct / 100, floor(
-            {{ dbt.datediff(dbt.date_trunc('month', 'contracts.contract_start_date'), 'months.billing_month_start', 'month') }}
-            / 12
-        )) as escalation_factor,
-        contracts.monthly_minimum_payment_usd
+        {{ dbt.datediff(dbt.date_trunc('month', 'contracts.contract_start_date'), 'months.billing_month_start', 'month') }} -- noqa: LT05
+            as contract_months_elapsed,
+        {{ dbt.datediff('months.billing_month_start', dbt.dateadd('month', 1, 'months.billing_month_start'), 'day') }} -- noqa: LT05
+            as days_in_month
     from months
     inner join contracts on months.household_id = contracts.household_id
     left join credits
-        on months.household_id = credits.household_id
-        and months.billing_month_start = credits.billing_month_start
+        on
+            months.household_id = credits.household_id
+            and months.billing_month_start = credits.billing_month_start
+),
+
+contract_years as (
+    select
+        *,
+        floor(contract_months_elapsed / 12) as contract_year,
+        cast(days_in_service as double) / days_in_month as proration
+    from terms
+),
+
+escalated as (
+    select
+        *,
+        power(1 + escalator_pct / 100, contract_year) as escalation_factor
+    from contract_years
 ),
 
 priced as (
@@ -76,7 +86,7 @@ priced as (
         *,
         monthly_minimum_payment_usd * escalation_factor * proration as minimum_payment_usd,
         flex_rate_usd_per_kwh * escalation_factor as flex_rate_escalated_usd_per_kwh
-    from terms
+    from escalated
 ),
 
 invoiced as (
@@ -90,13 +100,19 @@ invoiced as (
     from priced
 ),
 
+paid as (
+    select
+        *,
+        minimum_payment_usd + flex_rate_escalated_usd_per_kwh * overage_kwh as subscription_payment_usd
+    from invoiced
+),
+
 final as (
     select
         *,
-        minimum_payment_usd + flex_rate_escalated_usd_per_kwh * overage_kwh as subscription_payment_usd,
-        utility_bill_without_system_usd - utility_bill_with_system_usd + vpp_credits_usd
-        - (minimum_payment_usd + flex_rate_escalated_usd_per_kwh * overage_kwh) as net_customer_value_usd
-    from invoiced
+        utility_bill_without_system_usd - utility_bill_with_system_usd + vpp_credits_usd - subscription_payment_usd
+            as net_customer_value_usd
+    from paid
 )
 
 select * from final

@@ -31,7 +31,8 @@ days as (
         sum(battery_charge_kwh) as battery_charge_kwh,
         sum(battery_discharge_kwh) as battery_discharge_kwh,
         {{ last_value_by('state_of_charge_pct', 'interval_start_at') }} as state_of_charge_end_pct,
-        sum(case when grid_up_flag then load_kwh * import_rate_usd_per_kwh else 0 end) as energy_charge_without_system_usd,
+        sum(case when grid_up_flag then load_kwh * import_rate_usd_per_kwh else 0 end)
+            as energy_charge_without_system_usd,
         sum(grid_import_kwh * import_rate_usd_per_kwh) as energy_charge_with_system_usd,
         sum(grid_export_kwh * export_rate_usd_per_kwh) as export_credit_usd,
         sum(case when is_peak then grid_import_kwh else 0 end) as peak_grid_import_kwh,

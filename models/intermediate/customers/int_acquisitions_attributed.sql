@@ -36,7 +36,7 @@ summarised as (
         max(case when recency_rank = 1 then channel end) as channel,
         max(case when recency_rank = 1 then campaign_type end) as campaign_type,
         sum(cost_usd) as cac_usd,
-        {{ dbt.datediff('min(cast(touched_at as date))', 'max(signed_date)', 'day') }} as conversion_days,
+        {{ dbt.datediff('min(cast(touched_at as date))', 'max(signed_date)', 'day') }} as conversion_days, -- noqa: LT05
         count(*) as touches
     from qualifying
     group by household_id
@@ -49,7 +49,7 @@ final as (
     from summarised
     left join channels
         on summarised.channel = channels.channel
-        and summarised.campaign_type = channels.campaign_type
+            and summarised.campaign_type = channels.campaign_type
 )
 
 select * from final

@@ -28,7 +28,9 @@ profiled as (
         reliability.expected_outage_minutes_per_year,
         case
             when reliability.expected_outage_minutes_per_year >= {{ var('outage_risk_high_minutes') }} then 'high'
-            when reliability.expected_outage_minutes_per_year >= {{ var('outage_risk_moderate_minutes') }} then 'moderate'
+            when
+                reliability.expected_outage_minutes_per_year >= {{ var('outage_risk_moderate_minutes') }}
+                then 'moderate'
             else 'low'
         end as outage_risk_band
     from households

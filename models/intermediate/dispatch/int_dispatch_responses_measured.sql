@@ -91,11 +91,11 @@ baseline_candidates as (
     cross join lookback_days
     inner join telemetry
         on response_hours.household_id = telemetry.household_id
-        and telemetry.interval_start_at
-        = {{ dbt.dateadd('day', '-lookback_days.days_back', 'response_hours.hour_start_at') }}
+            and telemetry.interval_start_at
+            = {{ dbt.dateadd('day', '-lookback_days.days_back', 'response_hours.hour_start_at') }}
     left join accepted_hours
         on telemetry.household_id = accepted_hours.household_id
-        and telemetry.interval_start_at = accepted_hours.hour_start_at
+            and telemetry.interval_start_at = accepted_hours.hour_start_at
     where
         telemetry.grid_up_flag
         and accepted_hours.household_id is null
@@ -123,18 +123,20 @@ measured_hours as (
         case
             when response_hours.response_status = 'accepted'
                 then least(
-                    greatest(telemetry.battery_net_discharge_kwh - coalesce(baselines.baseline_net_discharge_kwh, 0), 0),
-                    response_hours.requested_kw
-                )
+                        greatest(
+                            telemetry.battery_net_discharge_kwh - coalesce(baselines.baseline_net_discharge_kwh, 0), 0
+                        ),
+                        response_hours.requested_kw
+                    )
             else 0
         end as delivered_kwh
     from response_hours
     left join telemetry
         on response_hours.household_id = telemetry.household_id
-        and response_hours.hour_start_at = telemetry.interval_start_at
+            and response_hours.hour_start_at = telemetry.interval_start_at
     left join baselines
         on response_hours.response_id = baselines.response_id
-        and response_hours.hour_start_at = baselines.hour_start_at
+            and response_hours.hour_start_at = baselines.hour_start_at
 ),
 
 per_response as (
@@ -155,8 +157,8 @@ event_prices as (
     inner join territories on programs.utility_territory = territories.utility_territory
     inner join prices
         on territories.market_region = prices.market_region
-        and prices.interval_start_at >= calls.event_start_at
-        and prices.interval_start_at < calls.event_end_at
+            and calls.event_start_at <= prices.interval_start_at
+            and calls.event_end_at > prices.interval_start_at
     group by calls.call_id
 ),
 

@@ -16,12 +16,18 @@ time_zones as (
     from {{ ref('stg_crm__households') }}
 ),
 
+hour_numbers as (
+    -- Enough hours for the longest pack (120 months) plus a day either side; filtered below.
+    select generated_number - 1 as hour_number
+    from ({{ dbt.generate_series(24 * 31 * 124) }}) as series
+),
+
 utc_hours as (
-    {{ dbt.date_spine(
-        'hour',
-        "(select cast(" ~ dbt.dateadd('day', -1, 'pack_start_date') ~ " as timestamp) from " ~ ref('stg_pack__manifests') ~ ")",
-        "(select cast(" ~ dbt.dateadd('day', 2, 'pack_end_date') ~ " as timestamp) from " ~ ref('stg_pack__manifests') ~ ")"
-    ) }}
+    select {{ dbt.dateadd('hour', 'hour_numbers.hour_number',
+                          "cast(" ~ dbt.dateadd('day', -1, 'pack.pack_start_date') ~ " as timestamp)") }} as date_hour
+    from hour_numbers
+    cross join pack
+    where hour_numbers.hour_number < 24 * ({{ dbt.datediff('pack.pack_start_date', 'pack.pack_end_date', 'day') }} + 3) -- noqa: LT05
 ),
 
 clock as (

@@ -31,7 +31,7 @@ localized as (
     inner join households on telemetry.household_id = households.household_id
     inner join clock
         on households.time_zone = clock.time_zone
-        and telemetry.interval_start_at = clock.interval_start_at
+            and telemetry.interval_start_at = clock.interval_start_at
 )
 
 select * from localized

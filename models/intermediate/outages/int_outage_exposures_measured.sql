@@ -48,7 +48,7 @@ outage_hours as (
     from outages
     inner join hour_offsets
         on {{ dbt.dateadd('hour', 'hour_offsets.hour_offset', dbt.date_trunc('hour', 'outages.started_at')) }}
-        < outages.restored_at
+            < outages.restored_at
 ),
 
 exposed_hours as (
@@ -63,10 +63,10 @@ exposed_hours as (
     inner join households on outages.feeder_id = households.feeder_id
     inner join telemetry
         on households.household_id = telemetry.household_id
-        and outage_hours.hour_start_at = telemetry.interval_start_at
+            and outage_hours.hour_start_at = telemetry.interval_start_at
     left join profiles
         on telemetry.household_id = profiles.household_id
-        and telemetry.local_hour = profiles.local_hour
+            and telemetry.local_hour = profiles.local_hour
 ),
 
 per_exposure as (
