@@ -1,14 +1,14 @@
 # Solstice: two commands a newcomer needs.
 #   make pack            generate the default pack (mvp), build it with dbt (all tests) and write the release
 #   make pack PACK=dev   the same for the tiny development pack
-#   make test            the whole test suite
+#   make test            the whole test suite (SQL lint, then pytest: generator, dbt build and release)
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 PACK ?= mvp
 INSTALLED := $(VENV)/.installed
 
-.PHONY: install pack generate build release test benchmark clean
+.PHONY: install pack generate build release test lint fix benchmark clean
 
 $(INSTALLED): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -29,8 +29,14 @@ build: install
 release: install
 	$(BIN)/solstice release --pack $(PACK)
 
-test: install
+test: lint
 	$(BIN)/python -m pytest
+
+lint: install
+	$(BIN)/sqlfluff lint models tests/invariants analyses
+
+fix: install
+	$(BIN)/sqlfluff fix models tests/invariants analyses
 
 benchmark: install
 	$(BIN)/python benchmarks/benchmark_pack.py --pack $(PACK)
