@@ -31,6 +31,8 @@ HEATING_KW_TH_PER_C_PER_2000SQFT = 0.28
 EV_CHARGER_KW = 7.2
 DEGRADATION_PER_YEAR = 0.005  # NREL: median crystalline-silicon module degradation ~0.5 %/yr
 INVERTER_EFFICIENCY = 0.96
+PRE_EVENT_HOLD_HOURS = 6  # VPP events are notified ahead; the controller stops routine discharge until then
+PRE_EVENT_PRECHARGE_HOURS = 3  # ... and fills the battery from solar and the grid in the last hours before
 
 
 @dataclasses.dataclass
@@ -146,11 +148,13 @@ class Simulator:
 
         faults, tickets = self._faults(idx, keys, t_idx, start_day)
         grid_down, storm_prep = self._grid(idx, t_idx)
-        responses, vpp_kw = self._dispatch(idx, keys, local_day, faults["offline"])
+        responses, vpp_kw, vpp_hold, vpp_precharge = self._dispatch(idx, keys, local_day, faults["offline"])
+        top_up = storm_prep | vpp_precharge  # both fill the battery from solar and grid
 
         pv = self._pv(idx, t_idx, faults)
         load, critical = self._load(idx, keys, t_idx, hour_of_day, local_day)
-        batt = self._battery(idx, pv, load, critical, grid_down, storm_prep, vpp_kw, hour_of_day, t_idx, faults["battery_off"])
+        batt = self._battery(idx, pv, load, critical, grid_down, top_up, vpp_kw, vpp_hold, hour_of_day, t_idx,
+                             faults["battery_off"])
 
         churn_day, renew_day = self._churn(idx, keys, active, local_day, batt, tickets)
         active &= (churn_day[None, :] < 0) | (local_day < churn_day[None, :])
@@ -258,14 +262,17 @@ class Simulator:
 
     # -------------------------------------------------------------------------------------------- dispatch
     def _dispatch(self, idx, keys, local_day, offline):
-        """Device responses to each programme call, and the discharge power each accepted call asks for."""
+        """Device responses to each programme call, the discharge power each accepted call asks for, and the
+        hours before an accepted event in which the controller holds its charge (events are notified ahead)."""
         pop, H = self.pop, self.hours
         vpp_kw = np.zeros((H, len(idx)))
+        vpp_hold = np.zeros((H, len(idx)), dtype=bool)
+        vpp_precharge = np.zeros((H, len(idx)), dtype=bool)
         columns = ["response_id", "call_id", "household_id", "battery_id", "response_status", "responded_at",
                    "requested_kw", "_day"]
         enrolled = pop.enrolled[idx]
         if self.calls.empty or not enrolled.any():
-            return pd.DataFrame(columns=columns), vpp_kw
+            return pd.DataFrame(columns=columns), vpp_kw, vpp_hold, vpp_precharge
         rows = []
         for j in np.flatnonzero(enrolled):
             i = idx[j]
@@ -291,10 +298,12 @@ class Simulator:
                 else:
                     status = "accepted"
                     vpp_kw[h0:h0 + dur, j] = kw
+                    vpp_hold[max(h0 - PRE_EVENT_HOLD_HOURS, 0):h0, j] = True
+                    vpp_precharge[max(h0 - PRE_EVENT_PRECHARGE_HOURS, 0):h0, j] = True
                 rows.append((f"RSP-{call_id.removeprefix('CALL-')}-{keys[j]:06d}", call_id, pop.ids[i],
                              f"BAT-{keys[j]:06d}", status, start_at - pd.Timedelta(minutes=int(5 + 55 * u_lead[c])),
                              kw, day))
-        return pd.DataFrame(rows, columns=columns), vpp_kw
+        return pd.DataFrame(rows, columns=columns), vpp_kw, vpp_hold, vpp_precharge
 
     # -------------------------------------------------------------------------------------------- PV
     def _pv(self, idx, t_idx, faults):
@@ -390,9 +399,11 @@ class Simulator:
         return ev
 
     # -------------------------------------------------------------------------------------------- battery
-    def _battery(self, idx, pv, load, critical, grid_down, storm_prep, vpp_kw, hour_of_day, t_idx, battery_off):
-        """The battery controller: self-consumption or TOU peak shifting above the customer's reserve, VPP
-        discharge on accepted calls, storm preparation, islanded backup of critical load during outages."""
+    def _battery(self, idx, pv, load, critical, grid_down, top_up, vpp_kw, vpp_hold, hour_of_day, t_idx,
+                 battery_off):
+        """The battery controller: self-consumption or TOU peak shifting above the customer's reserve; ahead of
+        accepted VPP events it holds its charge and tops up (as before storms), then discharges on the call;
+        during outages it islands and backs up critical load."""
         pop = self.pop
         H, b = pv.shape
         tariffs = pop.ref.tariffs.set_index("tariff_id")
@@ -401,7 +412,7 @@ class Simulator:
         peak_end = tariffs.loc[tid, "peak_end_hour"].to_numpy()
         time_based = np.isin(pop.tariff_type[idx], ["tou", "demand_like"])
         in_peak = (hour_of_day >= peak_start[None, :]) & (hour_of_day < peak_end[None, :])
-        may_discharge = ~time_based[None, :] | in_peak
+        may_discharge = (~time_based[None, :] | in_peak) & ~vpp_hold
 
         has = pop.has_battery[idx]
         chem = pop.ref.chemistries.set_index("chemistry")["capacity_fade_pct_per_year"]
@@ -426,8 +437,8 @@ class Simulator:
             # Grid up ----------------------------------------------------------------------------
             surplus = p - l
             ch = np.where(surplus > 0, np.minimum.reduce([surplus, pw, headroom]), 0.0)
-            ch = np.where(storm_prep[h], np.minimum(pw, headroom), ch)  # top up from the grid too
-            dis = np.where((surplus < 0) & may_discharge[h] & ~storm_prep[h],
+            ch = np.where(top_up[h], np.minimum(pw, headroom), ch)  # fill from solar and grid
+            dis = np.where((surplus < 0) & may_discharge[h] & ~top_up[h],
                            np.minimum.reduce([-surplus, pw, available]), 0.0)
             event = vpp_kw[h] > 0
             dis = np.where(event, np.minimum.reduce([np.maximum(vpp_kw[h], -surplus), pw, available]), dis)

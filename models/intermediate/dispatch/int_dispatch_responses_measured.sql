@@ -1,8 +1,9 @@
 -- Measurement & verification of every device response to a dispatch call.
 --   requested  = the power asked of the device x the event length;
---   baseline   = the battery's mean net discharge in the same hour on up to
---                var('dispatch_baseline_days') of the previous var('dispatch_baseline_lookback_days') days
---                without an accepted event or a grid outage in that hour;
+--   baseline   = for programmes settled on a `prior_days` baseline, the battery's mean net discharge in the
+--                same hour on up to var('dispatch_baseline_days') of the previous
+--                var('dispatch_baseline_lookback_days') days without an accepted event or a grid outage in
+--                that hour; zero for programmes settled on `metered_discharge` (seed vpp_programs);
 --   delivered  = per event hour, net discharge above the baseline, floored at 0 and capped at the hour's
 --                request, summed - so delivered never exceeds requested. Only accepted responses deliver.
 -- Participation: an accepted response that delivered at least var('dispatch_participation_min_share') of
@@ -67,9 +68,11 @@ response_hours as (
         responses.household_id,
         responses.response_status,
         responses.requested_kw,
+        programs.baseline_method,
         {{ dbt.dateadd('hour', 'hour_offsets.hour_offset', 'calls.event_start_at') }} as hour_start_at
     from responses
     inner join calls on responses.call_id = calls.call_id
+    inner join programs on calls.program_id = programs.program_id
     inner join hour_offsets on hour_offsets.hour_offset * 60 < calls.duration_minutes
 ),
 
@@ -97,7 +100,8 @@ baseline_candidates as (
         on telemetry.household_id = accepted_hours.household_id
             and telemetry.interval_start_at = accepted_hours.hour_start_at
     where
-        telemetry.grid_up_flag
+        response_hours.baseline_method = 'prior_days'
+        and telemetry.grid_up_flag
         and accepted_hours.household_id is null
 ),
 
