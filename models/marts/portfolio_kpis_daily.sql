@@ -39,7 +39,9 @@ fleet as (
         count(*) as active_households,
         sum(case when batteries.install_date <= days.local_date then 1 else 0 end) as active_batteries,
         avg(days.customer_savings_usd) as avg_customer_savings_usd,
-        100 * sum(days.customer_savings_usd) / nullif(sum(days.bill_without_system_usd), 0) as avg_bill_reduction_pct
+        -- share of the counterfactual bill avoided; a home-day avoids at most its whole bill and never less than 0
+        100 * sum(greatest(least(days.customer_savings_usd, days.bill_without_system_usd), 0))
+        / nullif(sum(days.bill_without_system_usd), 0) as avg_bill_reduction_pct
     from days
     inner join households on days.household_id = households.household_id
     left join batteries on days.household_id = batteries.household_id

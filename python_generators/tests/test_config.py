@@ -99,3 +99,13 @@ def test_help_lists_every_command(capsys):
     text = capsys.readouterr().out
     for command in ("generate", "build", "release", "pack", "packs"):
         assert command in text
+
+
+def test_named_packs_are_accepted(root, reference):
+    from solstice.config import resolve_pack
+
+    premium = resolve_pack(root, "premium", known_states=reference.states)
+    assert (premium.households, premium.months, premium.start) == (100_000, 36, "2023-01")
+    assert premium.end_date.isoformat() == "2026-01-01"
+    mvp = resolve_pack(root, None, known_states=reference.states)  # the default pack
+    assert (mvp.pack, mvp.households, mvp.months) == ("mvp", 5000, 12)
