@@ -14,7 +14,7 @@ import pvlib
 import pyarrow as pa
 
 from . import streams
-from .population import Population
+from .population import AC_SHARE, Population
 from .world import HOUR, Clock, TerritoryWorld
 
 # Appliance and plug load by local hour (relative; weekday and weekend), from typical residential
@@ -133,10 +133,8 @@ class Simulator:
 
     # -------------------------------------------------------------------------------------------- run
     def run(self, idx: np.ndarray) -> BatchResult:
-        pop, seed = self.pop, self.seed
+        pop = self.pop
         keys = pop.n[idx]
-        b = len(idx)
-        H = self.hours
         t_idx = np.array([self.names.index(t) for t in pop.territory[idx]])
         hour_of_day = self._gather(self.t_hour, t_idx)
         local_day = self._gather(self.t_day, t_idx)
@@ -334,12 +332,11 @@ class Simulator:
     # -------------------------------------------------------------------------------------------- load
     def _load(self, idx, keys, t_idx, hour_of_day, local_day):
         pop, seed = self.pop, self.seed
-        H, b = self.hours, len(idx)
+        H = self.hours
         terr = pop.territory_table
         eia = terr["eia_annual_kwh_per_customer"].to_numpy()[t_idx]
         cooling_ref = np.array([self.cooling_ref[t] for t in pop.territory[idx]])
-        ac_share = np.array([{"coastal": 0.55, "desert": 0.99, "temperate": 0.85, "humid_subtropical": 0.97,
-                              "mountain": 0.75, "island": 0.45}[c] for c in pop.climate_zone[idx]])
+        ac_share = np.array([AC_SHARE[c] for c in pop.climate_zone[idx]])
         # Appliance energy sized so that a reference baseline home matches EIA's average per customer.
         base_annual = np.maximum(eia - ac_share * cooling_ref, 2500.0)
         area = pop.floor_area[idx]

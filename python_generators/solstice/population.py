@@ -14,6 +14,7 @@ import pandas as pd
 from . import streams
 from .config import PackConfig
 from .reference import Reference
+from .world import territory_code
 
 EPOCH = dt.date(1970, 1, 1)
 
@@ -90,9 +91,7 @@ class Population:
         self.longitude = np.round(terr["longitude"].to_numpy()[t_idx] + 0.5 * (self.u("hh.lon") - 0.5), 4)
         feeders = terr["feeder_count"].to_numpy()[t_idx]
         feeder_no = np.minimum((self.u("hh.feeder") * feeders).astype(int), feeders - 1) + 1
-        from .world import streams_code
-
-        codes = {t: streams_code(t) for t in terr["utility_territory"]}
+        codes = {t: territory_code(t) for t in terr["utility_territory"]}
         self.feeder_id = np.array([f"{s}-{codes[t]}-F{f:02d}" for s, t, f in zip(self.state, self.territory, feeder_no)])
 
         # Tariff plan within the territory, by plan share.
@@ -157,7 +156,6 @@ class Population:
         u_other = self.u("acq.touch.other", max_touches)
         digital = ch.index[ch["channel"] == "digital"].to_numpy()
         rows = []
-        first_day = self.signed_day - self.conversion_days
         for i in range(len(self.n)):
             k = counts[i]
             offsets = np.sort(u_time[i, :k])[::-1]
@@ -172,7 +170,6 @@ class Population:
                     ch["channel"].iat[row], ch["campaign_type"].iat[row],
                     round(float(ch["cost_per_touch_usd"].iat[row] * np.exp(0.35 * u_cost[i, j] - 0.06)), 2),
                 ))
-        del first_day
         return pd.DataFrame(rows, columns=["touch_id", "household_id", "touched_at", "channel", "campaign_type", "cost_usd"])
 
     # ----------------------------------------------------------------------------------- install projects
@@ -338,7 +335,6 @@ class Population:
         products = self.ref.products.reset_index(drop=True)
         pick = streams.choice(self.u("ct.product"), products["product_weight"])
         self.subscription_type = products["subscription_type"].to_numpy()[pick]
-        base_term = products["term_years"].to_numpy()[pick]
         u_term = self.u("ct.term")
         self.term_years = np.select(
             [self.subscription_type == "subscription_flex", self.subscription_type == "loan_like",
@@ -346,7 +342,6 @@ class Population:
             [1 + (u_term * 3).astype(int), np.array([10, 15, 20])[(u_term * 3).astype(int)],
              np.where(u_term < 0.7, 25, 20)],
             default=np.where(u_term < 0.6, 20, 25)).astype(np.int32)
-        del base_term
         # Contract prices as sales quoted them: the per-kWh rate sits below the territory's retail energy
         # price, the monthly minimum scales with system size. These are CRM facts, not computed bills.
         tariffs = self.ref.tariffs.set_index("tariff_id")

@@ -7,7 +7,6 @@ generated, so a household's history is the same whether the pack is built whole 
 from __future__ import annotations
 
 import dataclasses
-import datetime as dt
 
 import numpy as np
 import pandas as pd
@@ -15,7 +14,6 @@ import pvlib
 
 from . import streams
 from .config import PackConfig
-from .reference import Reference
 
 HOUR = pd.Timedelta(hours=1)
 
@@ -284,7 +282,7 @@ def outages(config: PackConfig, clock: Clock, world: TerritoryWorld) -> pd.DataF
     frame = frame.sort_values(["start_hour", "start_minute", "feeder_code"], kind="stable").reset_index(drop=True)
     start = clock.times[0] + pd.to_timedelta(frame["start_hour"], unit="h") + pd.to_timedelta(frame["start_minute"], unit="m")
     end = start + pd.to_timedelta(np.round(frame["minutes"]), unit="m")
-    code = world.row["state"] + "-" + streams_code(world.name)
+    code = world.row["state"] + "-" + territory_code(world.name)
     return pd.DataFrame(
         {
             "outage_id": [f"OUT-{code}-{i + 1:05d}" for i in range(len(frame))],
@@ -298,7 +296,7 @@ def outages(config: PackConfig, clock: Clock, world: TerritoryWorld) -> pd.DataF
     )
 
 
-def streams_code(name: str) -> str:
+def territory_code(name: str) -> str:
     """A short stable code for a territory name (used in feeder and outage ids)."""
     return "".join(word[0] for word in name.replace("&", "").split()).upper()
 
@@ -373,7 +371,3 @@ def _in_season(month: np.ndarray, first: int, last: int) -> np.ndarray:
     if first <= last:
         return (month >= first) & (month <= last)
     return (month >= first) | (month <= last)
-
-
-def local_date(ts: pd.Timestamp, tz: str) -> dt.date:
-    return ts.tz_convert(tz).date()
