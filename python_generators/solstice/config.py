@@ -101,15 +101,15 @@ def load_packs(root: Path) -> tuple[str, dict]:
     return doc.get("default_pack", "mvp"), doc["packs"]
 
 
-def _as_int(name: str, value, minimum: int) -> int:
+def _as_int(name: str, value, minimum: int, example: int) -> int:
     if isinstance(value, bool):
         value = str(value)
     try:
         number = int(str(value).strip())
     except ValueError:
-        raise ConfigError(f"{name} must be a whole number, got {value!r}.")
+        raise ConfigError(f"{name} must be a whole number, got {value!r} (for example {name} {example}).")
     if number < minimum:
-        raise ConfigError(f"{name} must be at least {minimum}, got {number}.")
+        raise ConfigError(f"{name} must be at least {minimum}, got {number} (for example {name} {example}).")
     return number
 
 
@@ -138,16 +138,17 @@ def resolve_pack(
         "seed": seed if seed is not None else base.get("seed", 42),
         "batch_size": batch_size if batch_size is not None else base.get("batch_size", 500),
     }
-    n_households = _as_int("--households", chosen["households"], 1)
-    n_months = _as_int("--months", chosen["months"], 1)
+    n_households = _as_int("--households", chosen["households"], 1, 500)
+    n_months = _as_int("--months", chosen["months"], 1, 12)
     if n_months > 120:
-        raise ConfigError(f"--months must be at most 120 (ten years), got {n_months}.")
-    seed_value = _as_int("--seed", chosen["seed"], 0)
-    batch = _as_int("--batch-size", chosen["batch_size"], 1)
+        raise ConfigError(f"--months must be at most 120 (ten years), got {n_months}; split longer runs by --start.")
+    seed_value = _as_int("--seed", chosen["seed"], 0, 42)
+    batch = _as_int("--batch-size", chosen["batch_size"], 1, 500)
     start_text = str(chosen["start"]).strip()
     match = re.fullmatch(r"(\d{4})-(\d{2})", start_text)
     if not match or not 1 <= int(match.group(2)) <= 12 or not 2000 <= int(match.group(1)) <= 2100:
-        raise ConfigError(f"--start must be a month as YYYY-MM between 2000-01 and 2100-12, got {start_text!r}.")
+        raise ConfigError(f"--start must be a month as YYYY-MM between 2000-01 and 2100-12 (for example --start 2025-01), "
+                          f"got {start_text!r}.")
     if states is None:
         states = base.get("states", [])
     if isinstance(states, str):

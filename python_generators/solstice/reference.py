@@ -5,6 +5,7 @@ Nothing here is duplicated as Python constants; a malformed seed is named with t
 
 from __future__ import annotations
 
+import csv
 import dataclasses
 from pathlib import Path
 
@@ -31,7 +32,7 @@ REQUIRED = {
     "vpp_programs": {
         "program_id": str, "utility_territory": str, "dispatch_type": str, "trigger": str,
         "season_start_month": int, "season_end_month": int, "window_start_hour": int, "duration_hours": int,
-        "events_per_season": int, "max_kw_per_home": float,
+        "events_per_season": int, "max_kw_per_home": float, "baseline_method": str,
     },
     "battery_models": {
         "battery_model": str, "chemistry": str, "usable_kwh": float, "power_kw": float,
@@ -62,9 +63,48 @@ REQUIRED = {
 }
 
 
+# Enumerations the seeds must keep to: the pack schema's values, and the generator's own vocabularies.
+ENUMS = {
+    "territories": {"climate_zone": {"coastal", "desert", "temperate", "humid_subtropical", "mountain", "island"}},
+    "utility_tariff_plans": {"tariff_type": {"flat", "tou", "demand_like", "export_sensitive"}},
+    "vpp_programs": {
+        "market_type": {"utility", "iso", "aggregator", "resilience"},
+        "dispatch_type": {"peak_shave", "capacity_event", "emergency_event", "market_dispatch"},
+        "trigger": {"hot_day", "price_spike", "daily"},
+        "baseline_method": {"prior_days", "metered_discharge"},
+    },
+    "battery_models": {"chemistry": {"lithium_iron_phosphate", "lithium_nmc"}},
+    "battery_chemistries": {"chemistry": {"lithium_iron_phosphate", "lithium_nmc"}},
+    "acquisition_channels": {
+        "channel": {"partner", "digital", "referral", "direct", "field_sales"},
+        "sales_motion": {"inside_sales", "field", "partner_led", "self_serve_assisted"},
+    },
+    "contract_products": {"subscription_type": {"ppa", "lease", "subscription_flex", "loan_like"}},
+    "cancellation_reasons": {"stage": {"before_permit", "before_install", "before_pto"}},
+    "service_issue_types": {
+        "issue_category": {"battery_alert", "inverter_fault", "connectivity", "production_drop", "customer_question"},
+        "applies_to": {"solar", "battery", "all"},
+        "device_effect": {"solar_off", "solar_derate", "battery_off", "device_offline", "none"},
+    },
+}
+
+
 def _read(seeds_dir: Path, name: str) -> pd.DataFrame:
     path = seeds_dir / f"{name}.csv"
     hint = f"restore it with `git checkout seeds/{name}.csv`"
+    try:
+        with open(path, newline="", encoding="utf-8") as handle:
+            rows = list(csv.reader(handle))
+    except FileNotFoundError:
+        raise ReferenceDataError(f"reference file {path} is missing: {hint}.")
+    except UnicodeDecodeError as exc:
+        raise ReferenceDataError(f"reference file {path} is not UTF-8 text ({exc}); {hint}.")
+    width = len(rows[0]) if rows else 0
+    for number, row in enumerate(rows[1:], start=2):
+        if row and len(row) != width:
+            raise ReferenceDataError(
+                f"reference file {path}, line {number} has {len(row)} values but the header has {width} columns; "
+                f"fix the line (quote values that contain commas) or {hint}.")
     try:
         frame = pd.read_csv(path, keep_default_na=False, na_values=[""])
     except FileNotFoundError:
@@ -88,6 +128,15 @@ def _read(seeds_dir: Path, name: str) -> pd.DataFrame:
             frame[column] = numbers.astype(kind)
     if frame.empty:
         raise ReferenceDataError(f"reference file {path} has no rows; {hint}.")
+    for column, allowed in ENUMS.get(name, {}).items():
+        if column not in frame.columns:
+            raise ReferenceDataError(f"reference file {path} has no column {column!r}; add it or {hint}.")
+        unknown = ~frame[column].isin(allowed)
+        if unknown.any():
+            row = int(frame.index[unknown][0]) + 2
+            raise ReferenceDataError(
+                f"reference file {path}, line {row}: {column} {frame[column].iloc[row - 2]!r} is not one of "
+                f"{', '.join(sorted(allowed))}.")
     return frame
 
 

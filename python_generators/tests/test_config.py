@@ -71,19 +71,54 @@ def test_output_under_a_file_is_refused(tmp_path, capsys):
     assert "choose a writable --out folder" in err
 
 
-def test_malformed_reference_csv_is_named(tmp_path, capsys, monkeypatch, root):
+@pytest.fixture
+def project_copy(tmp_path, monkeypatch, root):
+    """A throwaway copy of the project's configuration and seeds, as the working directory."""
     for name in ("dbt_project.yml", "packs.yml"):
         shutil.copy(root / name, tmp_path / name)
     shutil.copytree(root / "seeds", tmp_path / "seeds")
-    tariffs = tmp_path / "seeds" / "utility_tariff_plans.csv"
-    lines = tariffs.read_text().splitlines()
-    lines[3] = lines[3].replace(",16,21,", ",sixteen,21,", 1)
-    tariffs.write_text("\n".join(lines) + "\n")
     monkeypatch.chdir(tmp_path)
-    code, err = run(["generate", "--pack", "dev", "--out", str(tmp_path / "out")], capsys)
+    return tmp_path
+
+
+def _edit_line(path, line_number, old, new):
+    lines = path.read_text().splitlines()
+    assert old in lines[line_number - 1]
+    lines[line_number - 1] = lines[line_number - 1].replace(old, new, 1)
+    path.write_text("\n".join(lines) + "\n")
+
+
+@pytest.mark.parametrize(
+    ("seed", "line", "old", "new", "expected"),
+    [
+        ("utility_tariff_plans", 4, ",16,21,", ",sixteen,21,",
+         "utility_tariff_plans.csv, line 4: column 'peak_start_hour' must be a number"),
+        ("utility_tariff_plans", 2, ",tou,", ",weird_tou,", "line 2: tariff_type 'weird_tou' is not one of"),
+        ("territories", 3, ",coastal,", ",", "line 3 has 16 values but the header has 17 columns"),
+        ("vpp_programs", 2, ",prior_days,", ",,", "line 2: column 'baseline_method' is empty"),
+    ],
+)
+def test_malformed_reference_csv_is_named(project_copy, capsys, seed, line, old, new, expected):
+    _edit_line(project_copy / "seeds" / f"{seed}.csv", line, old, new)
+    code, err = run(["generate", "--pack", "dev", "--out", str(project_copy / "out")], capsys)
     assert code == 2
-    assert "utility_tariff_plans.csv, line 4: column 'peak_start_hour' must be a number" in err
-    assert not (tmp_path / "out").exists()
+    assert expected in err and f"seeds/{seed}.csv" in err
+    assert "Traceback" not in err
+    assert not (project_copy / "out").exists()
+
+
+def test_missing_reference_csv_is_named(project_copy, capsys):
+    (project_copy / "seeds" / "battery_models.csv").unlink()
+    code, err = run(["generate", "--pack", "dev", "--out", str(project_copy / "out")], capsys)
+    assert code == 2
+    assert "battery_models.csv is missing" in err and "git checkout seeds/battery_models.csv" in err
+
+
+def test_malformed_packs_file_is_named(project_copy, capsys):
+    (project_copy / "packs.yml").write_text("packs: [unclosed\n")
+    code, err = run(["generate", "--pack", "dev", "--out", str(project_copy / "out")], capsys)
+    assert code == 2
+    assert "packs.yml is not valid YAML" in err
 
 
 def test_build_without_a_generated_pack_says_what_to_run(tmp_path, capsys):
