@@ -15,6 +15,7 @@ from pathlib import Path
 from .config import work_dir
 from .errors import SolsticeError
 from .generate import MANIFEST, log
+from .validate import check_raw_pack
 
 # The 14 tables of the schema, in the schema's order: the release contract.
 SCHEMA_TABLES = [
@@ -72,6 +73,7 @@ def pack_vars(raw: Path) -> dict:
 
 def dbt_build(root: Path, pack: str, raw: Path, select: str | None = None) -> None:
     vars_ = pack_vars(raw)
+    check_raw_pack(root, raw)
     database_path(root, pack).parent.mkdir(parents=True, exist_ok=True)
     started = time.perf_counter()
     dbt_command(root, pack, ["build", *(["--select", select] if select else [])], vars_)

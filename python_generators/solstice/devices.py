@@ -224,7 +224,7 @@ class Simulator:
                     truck = u_truck[j, e] < issue["truck_roll_share"]
                     replaced = truck and u_repl[j, e] < issue["equipment_replaced_share"] / max(issue["truck_roll_share"], 1e-9)
                     open_ts = pd.Timestamp(int(opened) * 86400 + int(7 + 11 * u_hour[j, e]) * 3600, unit="s", tz="UTC")
-                    close_ts = open_ts + pd.Timedelta(days=float(resolution))
+                    close_ts = (open_ts + pd.Timedelta(days=float(resolution))).round("min")
                     rows.append((
                         f"TKT-{keys[j]:06d}-{cat[:3].upper()}{e + 1}", pop.ids[idx[j]], open_ts,
                         close_ts if close_ts < pd.Timestamp(end_day * 86400, unit="s", tz="UTC") else pd.NaT,

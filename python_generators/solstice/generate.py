@@ -27,6 +27,7 @@ from .devices import Simulator, reference_cooling_kwh
 from .errors import ConfigError
 from .population import Population
 from .reference import Reference
+from .validate import arrow_schema, raw_contract
 from .world import Clock, build_territory, dispatch_calls, market_prices, outages, weather_frame
 
 MANIFEST = "_pack.json"
@@ -37,19 +38,24 @@ def log(message: str) -> None:
     print(f"[solstice] {message}", file=sys.stderr, flush=True)
 
 
-def write_table(frame: pd.DataFrame, path: Path) -> int:
+def to_arrow(frame: pd.DataFrame, schema: pa.Schema) -> pa.Table:
+    """The frame as Arrow with exactly the documented columns and types (even when empty or all-null)."""
+    return pa.Table.from_pandas(frame[schema.names], schema=schema, preserve_index=False)
+
+
+def write_table(frame: pd.DataFrame, path: Path, schema: pa.Schema) -> int:
     path.parent.mkdir(parents=True, exist_ok=True)
-    table = pa.Table.from_pandas(frame, preserve_index=False)
+    table = to_arrow(frame, schema)
     pq.write_table(table, path, **PARQUET_OPTIONS)
     return table.num_rows
 
 
-def write_by_month(frame: pd.DataFrame, folder: Path, time_column: str, part: int) -> int:
+def write_by_month(frame: pd.DataFrame, folder: Path, time_column: str, part: int, schema: pa.Schema) -> int:
     """Hive-style month partitions (month=YYYY-MM, by the UTC timestamp), one part file per batch."""
     if frame.empty:
         return 0
     months = frame[time_column].dt.strftime("%Y-%m").to_numpy()
-    table = pa.Table.from_pandas(frame, preserve_index=False)
+    table = to_arrow(frame, schema)
     boundaries = np.flatnonzero(months[1:] != months[:-1]) + 1
     if (np.sort(months, kind="stable") != months).any():  # rows not time-ordered: group them
         order = np.argsort(months, kind="stable")
@@ -155,6 +161,11 @@ def _pool(workers: int):
 
 def _generate_into(config: PackConfig, ref: Reference, root: Path, started: float, jobs: int) -> dict:
     counts: dict[str, int] = {}
+    schemas = {table: arrow_schema(columns) for table, columns in raw_contract(ref.root).items()}
+
+    def emit(table: str, frame: pd.DataFrame) -> None:
+        counts[table] = write_table(frame, root / f"{table}.parquet", schemas[table])
+
     numbers = config.household_numbers()
     shard = f", shard {config.shard[0]}/{config.shard[1]} ({len(numbers):,} households)" if config.shard[1] > 1 else ""
     log(f"pack {config.pack}: {config.households:,} households x {config.months} months from {config.start}, "
@@ -179,11 +190,11 @@ def _generate_into(config: PackConfig, ref: Reference, root: Path, started: floa
         prices.append(frame)
         lmp_hourly[region] = frame["lmp_usd_per_mwh"].to_numpy().reshape(-1, 4).mean(axis=1)
     counts["grid/market_prices"] = write_by_month(pd.concat(prices, ignore_index=True).sort_values(
-        ["interval_start_at", "market_region"], kind="stable"), root / "grid" / "market_prices", "interval_start_at", 0)
-    counts["grid/weather_hourly"] = write_table(
-        pd.concat([weather_frame(w, clock.times) for w in worlds.values()], ignore_index=True), root / "grid" / "weather_hourly.parquet")
+        ["interval_start_at", "market_region"], kind="stable"), root / "grid" / "market_prices", "interval_start_at", 0,
+        schemas["grid/market_prices"])
+    emit("grid/weather_hourly", pd.concat([weather_frame(w, clock.times) for w in worlds.values()], ignore_index=True))
     grid_outages = pd.concat([outages(config, clock, w) for w in worlds.values()], ignore_index=True)
-    counts["grid/outages"] = write_table(grid_outages, root / "grid" / "outages.parquet")
+    emit("grid/outages", grid_outages)
 
     # Programme calls --------------------------------------------------------------------------------
     calls = []
@@ -199,7 +210,7 @@ def _generate_into(config: PackConfig, ref: Reference, root: Path, started: floa
     public_calls = calls[["call_id", "program_id", "dispatch_type", "event_start_at", "event_end_at",
                           "requested_kw_per_device"]] if len(calls) else pd.DataFrame(
         columns=["call_id", "program_id", "dispatch_type", "event_start_at", "event_end_at", "requested_kw_per_device"])
-    counts["vpp/dispatch_calls"] = write_table(public_calls, root / "vpp" / "dispatch_calls.parquet")
+    emit("vpp/dispatch_calls", public_calls)
 
     # Households, batch by batch -----------------------------------------------------------------------
     cooling_ref = {t: reference_cooling_kwh(normals[normals["utility_territory"] == t]) for t in worlds}
@@ -224,13 +235,13 @@ def _generate_into(config: PackConfig, ref: Reference, root: Path, started: floa
     counts["fleet/telemetry_hourly"] = telemetry_rows
 
     # Entity exports -------------------------------------------------------------------------------------
-    counts["crm/households"] = write_table(pop.households(), root / "crm" / "households.parquet")
-    counts["crm/subscriber_contracts"] = write_table(pop.contracts(churn_day, renew_day), root / "crm" / "subscriber_contracts.parquet")
-    counts["crm/acquisition_touches"] = write_table(pop.touches(), root / "crm" / "acquisition_touches.parquet")
-    counts["installs/installation_projects"] = write_table(pop.projects(), root / "installs" / "installation_projects.parquet")
-    counts["installs/solar_systems"] = write_table(pop.solar_systems(), root / "installs" / "solar_systems.parquet")
-    counts["installs/battery_systems"] = write_table(pop.battery_systems(), root / "installs" / "battery_systems.parquet")
-    counts["vpp/program_enrollments"] = write_table(pop.enrollments(), root / "vpp" / "program_enrollments.parquet")
-    counts["vpp/device_responses"] = write_table(pd.concat(responses, ignore_index=True), root / "vpp" / "device_responses.parquet")
-    counts["support/service_tickets"] = write_table(pd.concat(tickets, ignore_index=True), root / "support" / "service_tickets.parquet")
+    emit("crm/households", pop.households())
+    emit("crm/subscriber_contracts", pop.contracts(churn_day, renew_day))
+    emit("crm/acquisition_touches", pop.touches())
+    emit("installs/installation_projects", pop.projects())
+    emit("installs/solar_systems", pop.solar_systems())
+    emit("installs/battery_systems", pop.battery_systems())
+    emit("vpp/program_enrollments", pop.enrollments())
+    emit("vpp/device_responses", pd.concat(responses, ignore_index=True))
+    emit("support/service_tickets", pd.concat(tickets, ignore_index=True))
     return counts

@@ -10,6 +10,7 @@ import datetime as dt
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
 
 from . import streams
 from .config import PackConfig
@@ -39,15 +40,12 @@ BATTERY_ATTACH = {"export_sensitive": 0.75, "tou": 0.45, "demand_like": 0.55, "f
 INVERTERS = ["string", "microinverter", "hybrid"]
 
 
-def _days(dates: np.ndarray) -> np.ndarray:
-    return np.asarray(dates, dtype="datetime64[D]").astype(np.int64)
-
-
 def _to_dates(days: np.ndarray) -> pd.Series:
-    """Integer day numbers to a nullable date column (NaN / -1 -> null)."""
+    """Integer day numbers (NaN -> null) to a date column typed date32 in Parquet, nulls or not."""
     values = np.asarray(days, dtype="float64")
-    out = pd.Series(pd.to_datetime(np.where(np.isnan(values), np.nan, values), unit="D")).dt.date
-    return out.where(~np.isnan(values), None)
+    missing = np.isnan(values)
+    days32 = pa.array(np.where(missing, 0, values).astype(np.int32), mask=missing).cast(pa.date32())
+    return pd.Series(pd.arrays.ArrowExtensionArray(days32))
 
 
 class Population:

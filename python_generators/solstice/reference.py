@@ -142,6 +142,7 @@ def _read(seeds_dir: Path, name: str) -> pd.DataFrame:
 
 @dataclasses.dataclass(frozen=True)
 class Reference:
+    root: Path
     territories: pd.DataFrame
     climate_normals: pd.DataFrame
     tariffs: pd.DataFrame
@@ -163,6 +164,7 @@ class Reference:
 def load_reference(root: Path) -> Reference:
     seeds = root / "seeds"
     ref = Reference(
+        root=root,
         territories=_read(seeds, "territories"),
         climate_normals=_read(seeds, "climate_normals"),
         tariffs=_read(seeds, "utility_tariff_plans"),
