@@ -38,10 +38,10 @@ fleet as (
         households.state,
         count(*) as active_households,
         sum(case when batteries.install_date <= days.local_date then 1 else 0 end) as active_batteries,
-        avg(days.customer_savings_usd) as avg_customer_savings_usd,
+        {{ exact_avg('days.customer_savings_usd') }} as avg_customer_savings_usd,
         -- share of the counterfactual bill avoided; a home-day avoids at most its whole bill and never less than 0
-        100 * sum(greatest(least(days.customer_savings_usd, days.bill_without_system_usd), 0))
-        / nullif(sum(days.bill_without_system_usd), 0) as avg_bill_reduction_pct
+        100 * {{ exact_sum('greatest(least(days.customer_savings_usd, days.bill_without_system_usd), 0)') }}
+        / nullif({{ exact_sum('days.bill_without_system_usd') }}, 0) as avg_bill_reduction_pct
     from days
     inner join households on days.household_id = households.household_id
     left join batteries on days.household_id = batteries.household_id
@@ -53,9 +53,9 @@ dispatch_daily as (
         dispatch.event_local_date as local_date,
         households.state,
         count(*) as dispatch_events_count,
-        sum(dispatch.delivered_kwh) as total_dispatched_kwh,
+        {{ exact_sum('dispatch.delivered_kwh') }} as total_dispatched_kwh,
         avg(case when dispatch.participated_flag then 1.0 else 0.0 end) as participation_rate,
-        sum(dispatch.grid_value_usd) as estimated_grid_value_usd
+        {{ exact_sum('dispatch.grid_value_usd') }} as estimated_grid_value_usd
     from dispatch
     inner join households on dispatch.household_id = households.household_id
     group by dispatch.event_local_date, households.state

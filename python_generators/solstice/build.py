@@ -17,17 +17,50 @@ from .errors import SolsticeError
 from .generate import MANIFEST, log
 from .validate import check_raw_pack
 
-# The 14 tables of the schema, in the schema's order: the release contract.
-SCHEMA_TABLES = [
-    "households", "subscriber_contracts", "installation_pipeline", "solar_systems", "battery_systems",
-    "utility_tariffs", "daily_generation_consumption", "dispatch_events", "vpp_program_enrollment",
-    "outage_events", "billing_and_savings", "service_tickets", "channel_attribution", "portfolio_kpis_daily",
-]
+# The 14 tables of the schema, in the schema's order, with the key each release file is sorted by
+# (so an unchanged rebuild releases byte-identical files).
+SCHEMA_TABLES = {
+    "households": "household_id",
+    "subscriber_contracts": "contract_id",
+    "installation_pipeline": "project_id",
+    "solar_systems": "system_id",
+    "battery_systems": "battery_id",
+    "utility_tariffs": "tariff_id",
+    "daily_generation_consumption": "household_id, date",
+    "dispatch_events": "dispatch_event_id",
+    "vpp_program_enrollment": "enrollment_id",
+    "outage_events": "outage_event_id",
+    "billing_and_savings": "household_id, billing_month",
+    "service_tickets": "ticket_id",
+    "channel_attribution": "household_id",
+    "portfolio_kpis_daily": "date, state",
+}
 TOOLS = ["dbt-core", "dbt-duckdb", "duckdb", "pvlib", "numpy", "pandas", "pyarrow", "solstice-pack"]
 
 
 def database_path(root: Path, pack: str) -> Path:
     return work_dir(root) / "data" / f"solstice_{pack}.duckdb"
+
+
+def build_marker(root: Path, pack: str) -> Path:
+    """Written only when `dbt build` passed; removed when a build starts. No marker, no release."""
+    return database_path(root, pack).with_suffix(".build-passed.json")
+
+
+def ensure_unlocked(db: Path) -> None:
+    """A DuckDB file has one writer: say clearly who holds it instead of failing deep inside dbt."""
+    import duckdb
+
+    if not db.exists():
+        return
+    try:
+        duckdb.connect(str(db)).close()
+    except duckdb.IOException as exc:
+        if "lock" not in str(exc).lower():
+            raise
+        holder = str(exc).split("Conflicting lock is held in", 1)[-1].split(". See", 1)[0].strip()
+        raise SolsticeError(f"{db} is in use by another process ({holder}). Close it (a notebook, a DuckDB "
+                            "shell, `dbt docs serve` or another build) and run the command again.")
 
 
 def pack_manifest(raw: Path) -> dict:
@@ -74,10 +107,17 @@ def pack_vars(raw: Path) -> dict:
 def dbt_build(root: Path, pack: str, raw: Path, select: str | None = None) -> None:
     vars_ = pack_vars(raw)
     check_raw_pack(root, raw)
-    database_path(root, pack).parent.mkdir(parents=True, exist_ok=True)
+    db = database_path(root, pack)
+    db.parent.mkdir(parents=True, exist_ok=True)
+    ensure_unlocked(db)
+    marker = build_marker(root, pack)
+    marker.unlink(missing_ok=True)
     started = time.perf_counter()
     dbt_command(root, pack, ["build", *(["--select", select] if select else [])], vars_)
-    log(f"dbt build finished in {time.perf_counter() - started:.1f} s -> {database_path(root, pack)}")
+    if not select:  # only a complete build may be released
+        marker.write_text(json.dumps({"pack": pack, "raw_root": str(raw.resolve()),
+                                      "finished_at": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")}))
+    log(f"dbt build finished in {time.perf_counter() - started:.1f} s -> {db}")
 
 
 def release(root: Path, pack: str, raw: Path) -> Path:
@@ -88,6 +128,11 @@ def release(root: Path, pack: str, raw: Path) -> Path:
     raw_manifest = pack_manifest(raw)
     if not db.exists():
         raise SolsticeError(f"no built database at {db}; run `solstice build --pack {pack}` first.")
+    if not build_marker(root, pack).exists():
+        raise SolsticeError(f"the last build of pack {pack} did not complete with every test passing, so it is not "
+                            f"released (the previous release, if any, is untouched). Fix the failures and run "
+                            f"`solstice build --pack {pack}` again.")
+    ensure_unlocked(db)
     target = work_dir(root) / "release" / pack
     staging = target.parent / f".{pack}.partial-{os.getpid()}"
     shutil.rmtree(staging, ignore_errors=True)
@@ -96,10 +141,10 @@ def release(root: Path, pack: str, raw: Path) -> Path:
     counts = {}
     try:
         with duckdb.connect(str(db), read_only=True) as con:
-            for table in SCHEMA_TABLES:
-                relation = f"marts.{table}"
+            for table, key in SCHEMA_TABLES.items():
+                relation = f"(select * from marts.{table} order by {key})"
                 try:
-                    counts[table] = con.execute(f"select count(*) from {relation}").fetchall()[0][0]
+                    counts[table] = con.execute(f"select count(*) from marts.{table}").fetchall()[0][0]
                 except duckdb.CatalogException:
                     raise SolsticeError(f"mart {table} is missing from {db}; run `solstice build --pack {pack}`.")
                 con.execute(f"copy {relation} to '{staging / 'parquet' / table}.parquet' (format parquet, compression zstd)")

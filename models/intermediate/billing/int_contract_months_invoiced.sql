@@ -29,9 +29,9 @@ months as (
         household_id,
         {{ dbt.date_trunc('month', 'local_date') }} as billing_month_start,
         count(*) as days_in_service,
-        sum(solar_generation_kwh) as solar_generation_kwh,
-        sum(bill_without_system_usd) as utility_bill_without_system_usd,
-        sum(bill_with_system_usd) as utility_bill_with_system_usd
+        {{ exact_sum('solar_generation_kwh') }} as solar_generation_kwh,
+        {{ exact_sum('bill_without_system_usd') }} as utility_bill_without_system_usd,
+        {{ exact_sum('bill_with_system_usd') }} as utility_bill_with_system_usd
     from days
     group by household_id, {{ dbt.date_trunc('month', 'local_date') }}
 ),
@@ -40,7 +40,7 @@ credits as (
     select
         household_id,
         {{ dbt.date_trunc('month', 'event_local_date') }} as billing_month_start,
-        sum(customer_incentive_usd) as vpp_credits_usd
+        {{ exact_sum('customer_incentive_usd') }} as vpp_credits_usd
     from dispatch
     group by household_id, {{ dbt.date_trunc('month', 'event_local_date') }}
 ),

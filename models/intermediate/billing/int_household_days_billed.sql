@@ -24,18 +24,18 @@ days as (
         local_date,
         tariff_id,
         count(*) as hours_reported,
-        sum(solar_kwh) as solar_generation_kwh,
-        sum(load_kwh) as home_load_kwh,
-        sum(grid_import_kwh) as grid_import_kwh,
-        sum(grid_export_kwh) as grid_export_kwh,
-        sum(battery_charge_kwh) as battery_charge_kwh,
-        sum(battery_discharge_kwh) as battery_discharge_kwh,
+        {{ exact_sum('solar_kwh') }} as solar_generation_kwh,
+        {{ exact_sum('load_kwh') }} as home_load_kwh,
+        {{ exact_sum('grid_import_kwh') }} as grid_import_kwh,
+        {{ exact_sum('grid_export_kwh') }} as grid_export_kwh,
+        {{ exact_sum('battery_charge_kwh') }} as battery_charge_kwh,
+        {{ exact_sum('battery_discharge_kwh') }} as battery_discharge_kwh,
         {{ last_value_by('state_of_charge_pct', 'interval_start_at') }} as state_of_charge_end_pct,
-        sum(case when grid_up_flag then load_kwh * import_rate_usd_per_kwh else 0 end)
+        {{ exact_sum('case when grid_up_flag then load_kwh * import_rate_usd_per_kwh else 0 end') }}
             as energy_charge_without_system_usd,
-        sum(grid_import_kwh * import_rate_usd_per_kwh) as energy_charge_with_system_usd,
-        sum(grid_export_kwh * export_rate_usd_per_kwh) as export_credit_usd,
-        sum(case when is_peak then grid_import_kwh else 0 end) as peak_grid_import_kwh,
+        {{ exact_sum('grid_import_kwh * import_rate_usd_per_kwh') }} as energy_charge_with_system_usd,
+        {{ exact_sum('grid_export_kwh * export_rate_usd_per_kwh') }} as export_credit_usd,
+        {{ exact_sum('case when is_peak then grid_import_kwh else 0 end') }} as peak_grid_import_kwh,
         sum(case when not grid_up_flag then 1 else 0 end) as grid_down_hours
     from hours
     group by household_id, local_date, tariff_id

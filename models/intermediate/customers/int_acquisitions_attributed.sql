@@ -35,7 +35,7 @@ summarised as (
         household_id,
         max(case when recency_rank = 1 then channel end) as channel,
         max(case when recency_rank = 1 then campaign_type end) as campaign_type,
-        sum(cost_usd) as cac_usd,
+        {{ exact_sum('cost_usd') }} as cac_usd,
         {{ dbt.datediff('min(cast(touched_at as date))', 'max(signed_date)', 'day') }} as conversion_days, -- noqa: LT05
         count(*) as touches
     from qualifying

@@ -109,7 +109,7 @@ baselines as (
     select
         response_id,
         hour_start_at,
-        avg(battery_net_discharge_kwh) as baseline_net_discharge_kwh
+        {{ exact_avg('battery_net_discharge_kwh') }} as baseline_net_discharge_kwh
     from (
         select
             *,
@@ -146,8 +146,8 @@ measured_hours as (
 per_response as (
     select
         response_id,
-        sum(requested_kwh) as requested_kwh,
-        sum(coalesce(delivered_kwh, 0)) as delivered_kwh
+        {{ exact_sum('requested_kwh') }} as requested_kwh,
+        {{ exact_sum('coalesce(delivered_kwh, 0)') }} as delivered_kwh
     from measured_hours
     group by response_id
 ),
@@ -155,7 +155,7 @@ per_response as (
 event_prices as (
     select
         calls.call_id,
-        avg(prices.lmp_usd_per_mwh) as event_lmp_usd_per_mwh
+        {{ exact_avg('prices.lmp_usd_per_mwh') }} as event_lmp_usd_per_mwh
     from calls
     inner join programs on calls.program_id = programs.program_id
     inner join territories on programs.utility_territory = territories.utility_territory

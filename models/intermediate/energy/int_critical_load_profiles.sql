@@ -12,7 +12,7 @@ profiles as (
     select
         household_id,
         local_hour,
-        avg(critical_load_kwh) as typical_critical_load_kwh,
+        {{ exact_avg('critical_load_kwh') }} as typical_critical_load_kwh,
         count(*) as hours_observed
     from hours
     where grid_up_flag

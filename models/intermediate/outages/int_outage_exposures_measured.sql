@@ -75,9 +75,9 @@ per_exposure as (
         household_id,
         count(*) as hours_in_service,
         sum(case when not grid_up_flag then 1 else 0 end) as grid_down_hours,
-        sum(case when not grid_up_flag then critical_load_kwh else 0 end) as critical_load_served_kwh,
+        {{ exact_sum('case when not grid_up_flag then critical_load_kwh else 0 end') }} as critical_load_served_kwh,
         sum(case when not grid_up_flag and critical_load_kwh > 0 then 1 else 0 end) as backup_duration_hours,
-        sum(case when not grid_up_flag then coalesce(typical_critical_load_kwh, 0) else 0 end)
+        {{ exact_sum('case when not grid_up_flag then coalesce(typical_critical_load_kwh, 0) else 0 end') }}
             as typical_critical_load_kwh
     from exposed_hours
     group by outage_id, household_id

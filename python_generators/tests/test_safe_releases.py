@@ -1,0 +1,83 @@
+"""Releases are safe: only a fully tested build is released, a failed build leaves the previous release as it
+was, an unchanged rebuild releases identical files, and a locked database gets a clear message."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pyarrow as pa
+import pyarrow.parquet as pq
+import pytest
+
+SOLSTICE = Path(sys.executable).parent / "solstice"
+
+
+def solstice(args, workdir: Path, root: Path) -> subprocess.CompletedProcess:
+    env = {**os.environ, "SOLSTICE_WORKDIR": str(workdir)}
+    return subprocess.run([str(SOLSTICE), *args], cwd=root, env=env, capture_output=True, text=True, timeout=900)
+
+
+def release_digest(release: Path) -> dict:
+    """Digest of every released table file (the manifest's build time excluded)."""
+    return {str(p.relative_to(release)): hashlib.sha256(p.read_bytes()).hexdigest()
+            for p in sorted(release.rglob("*")) if p.is_file() and p.name != "manifest.json"}
+
+
+@pytest.fixture(scope="module")
+def workdir(tmp_path_factory, root):
+    workdir = tmp_path_factory.mktemp("safe")
+    result = solstice(["pack", "--pack", "dev"], workdir, root)
+    assert result.returncode == 0, result.stderr[-3000:]
+    return workdir
+
+
+def test_an_unchanged_rebuild_releases_identical_files(workdir, root):
+    before = release_digest(workdir / "release" / "dev")
+    for step in (["build", "--pack", "dev"], ["release", "--pack", "dev"]):
+        result = solstice(step, workdir, root)
+        assert result.returncode == 0, result.stderr[-3000:]
+    assert release_digest(workdir / "release" / "dev") == before
+
+
+def test_a_failed_build_is_not_released_and_the_previous_release_stays(workdir, root):
+    release = workdir / "release" / "dev"
+    before = release_digest(release)
+    part = sorted((workdir / "data" / "raw" / "dev" / "fleet" / "telemetry_hourly").rglob("*.parquet"))[0]
+    original = part.read_bytes()
+    table = pq.read_table(part)
+    loads = table.column("load_kwh").to_pylist()
+    loads[10] += 3.0  # consumption that came from nowhere: the energy balance test must fail
+    pq.write_table(table.set_column(table.schema.get_field_index("load_kwh"), "load_kwh",
+                                    pa.array(loads, pa.float32())), part)
+    try:
+        failed = solstice(["build", "--pack", "dev"], workdir, root)
+        assert failed.returncode == 2 and "assert_daily_energy_balances" in failed.stdout
+        refused = solstice(["release", "--pack", "dev"], workdir, root)
+        assert refused.returncode == 2
+        assert "did not complete with every test passing" in refused.stderr
+        assert release_digest(release) == before
+    finally:
+        part.write_bytes(original)
+
+
+def test_a_locked_database_gets_a_clear_message(workdir, root):
+    db = workdir / "data" / "solstice_dev.duckdb"
+    holder = subprocess.Popen([sys.executable, "-c", "import duckdb, sys, time\n"
+                               f"con = duckdb.connect({str(db)!r}); print('held', flush=True); time.sleep(60)"],
+                              stdout=subprocess.PIPE, text=True)
+    try:
+        assert holder.stdout.readline().strip() == "held"
+        result = solstice(["build", "--pack", "dev"], workdir, root)
+        assert result.returncode == 2
+        assert f"{db} is in use by another process" in result.stderr
+        assert f"PID {holder.pid}" in result.stderr
+        assert "Traceback" not in result.stderr
+    finally:
+        holder.kill()
+        holder.wait()
+    time.sleep(0.1)
