@@ -32,6 +32,8 @@ def _add_pack_options(parser: argparse.ArgumentParser, overrides: bool) -> None:
         parser.add_argument("--batch-size", dest="batch_size", help="households simulated at once (memory bound)")
         parser.add_argument("--shard", help="I/N: simulate only the I-th of N contiguous blocks of households "
                                                "(shared feeds are written whole); shards concatenate to the full pack")
+        parser.add_argument("--defect-rate", dest="defect_rate",
+                            help="share of telemetry readings delivered with a feed defect (default 0.001; 0 = clean)")
         parser.add_argument("--jobs", type=int, default=min(os.cpu_count() or 1, 4),
                             help="worker processes for the household simulation (default: CPU cores, at most 4); "
                                  "the output does not depend on it")
@@ -97,7 +99,8 @@ def _run(args) -> int:
     overrides = {}
     if args.command in ("generate", "pack"):
         overrides = dict(households=args.households, months=args.months, start=args.start, seed=args.seed,
-                         states=args.states, batch_size=args.batch_size, shard=args.shard, known_states=ref.states)
+                         states=args.states, batch_size=args.batch_size, shard=args.shard,
+                         defect_rate=args.defect_rate, known_states=ref.states)
     config = resolve_pack(root, args.pack, **overrides)
 
     from . import build as builder

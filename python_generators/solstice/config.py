@@ -48,6 +48,9 @@ class PackConfig:
     states: tuple[str, ...] = ()  # empty = every state in seeds/territories.csv
     batch_size: int = 500
     shard: tuple[int, int] = (1, 1)  # (index, count): simulate only this contiguous block of households
+    # Share of telemetry readings delivered with a defect real feeds have (duplicate, gap, late, spike,
+    # negative reading, Wh instead of kWh); staging quarantines or repairs them. 0 gives a clean feed.
+    defect_rate: float = 0.001
 
     def household_numbers(self):
         """The household numbers (1-based) this run simulates: all, or this shard's contiguous block."""
@@ -123,6 +126,7 @@ def resolve_pack(
     states=None,
     batch_size=None,
     shard=None,
+    defect_rate=None,
     known_states: set[str] | None = None,
 ) -> PackConfig:
     """A validated PackConfig: the named pack's settings with any given overrides applied."""
@@ -161,6 +165,14 @@ def resolve_pack(
                 f"unknown state(s) {', '.join(unknown)}. The pack covers: {', '.join(sorted(known_states))} "
                 "(add a territory to seeds/territories.csv to cover another state)."
             )
+    rate_text = defect_rate if defect_rate is not None else base.get("defect_rate", 0.001)
+    try:
+        rate = float(str(rate_text).strip())
+    except ValueError:
+        raise ConfigError(f"--defect-rate must be a number between 0 and 0.2 (for example --defect-rate 0.001), "
+                          f"got {rate_text!r}.")
+    if not 0 <= rate <= 0.2:
+        raise ConfigError(f"--defect-rate must be between 0 and 0.2 (for example --defect-rate 0.001), got {rate}.")
     shard_value = (1, 1)
     if shard not in (None, ""):
         match = re.fullmatch(r"\s*(\d+)\s*/\s*(\d+)\s*", str(shard))
@@ -178,4 +190,5 @@ def resolve_pack(
         states=state_codes,
         batch_size=batch,
         shard=shard_value,
+        defect_rate=rate,
     )

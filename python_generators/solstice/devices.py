@@ -527,32 +527,68 @@ class Simulator:
 
     # -------------------------------------------------------------------------------------------- telemetry
     def _telemetry(self, idx, active, batt, offline) -> dict[str, pa.Table]:
-        """Telemetry rows per UTC month (the partition), ordered by household then hour."""
+        """Telemetry rows as the gateways deliver them, per UTC month partition (by arrival), with the defects
+        real feeds carry at `defect_rate`: duplicates (retransmissions), gaps (readings never delivered), late
+        rows (days after the hour, in a later partition), spikes and negative readings (meter faults), and
+        readings reported in Wh instead of kWh (older firmware; the row says so in energy_unit)."""
+        cols, hours = np.nonzero(active.T)  # household-major, in time order
+        n = len(cols)
+        keys = self.pop.n[idx]
+        rate = self.pop.config.defect_rate
+        u = streams.uniform(self.seed, keys, "telemetry.defect", self.hours)[cols, hours] if rate else np.ones(n)
+        duplicate, gap, late = u < 0.30 * rate, (u >= 0.30 * rate) & (u < 0.60 * rate), (u >= 0.60 * rate) & (u < 0.75 * rate)
+        spike, negative = (u >= 0.75 * rate) & (u < 0.85 * rate), (u >= 0.85 * rate) & (u < 0.90 * rate)
+        in_wh = (u >= 0.90 * rate) & (u < rate)
+
+        copies = np.where(gap, 0, np.where(duplicate, 2, 1))
+        row = np.repeat(np.arange(n), copies)
+        second_copy = np.zeros(len(row), dtype=bool)
+        second_copy[1:] = row[1:] == row[:-1]
+        c, h = cols[row], hours[row]
+
+        # Arrival: 5 minutes after the hour ends; a retransmitted copy an hour later; late rows 2-10 days later.
+        late_share = np.clip((u[row] / max(rate, 1e-12) - 0.60) / 0.15, 0, 1)  # position within the late band
+        delay_s = np.where(second_copy, 7500, 3900)
+        delay_s = np.where(late[row], (2 + 8 * late_share) * 86400, delay_s).astype(np.int64)
+        received_us = self.clock.epoch_us[h] + delay_s * 1_000_000
+
+        energy = {}
+        for name in ("solar", "load", "critical", "charge", "discharge", "grid_import", "grid_export"):
+            energy[name] = np.round(batt[name][h, c], 4)
+        energy["load"] = np.where(spike[row], 999.9, energy["load"])
+        energy["grid_import"] = np.where(negative[row], -energy["grid_import"] - 0.5, energy["grid_import"])
+        wh = in_wh[row]
+        for name in energy:
+            energy[name] = np.where(wh, energy[name] * 1000.0, energy[name]).astype(np.float32)
+
+        # Partition by arrival month: late rows land in the month they arrived (or the last partition).
+        months = self.clock.month_slices()
+        labels = list(months)
+        month_of_hour = np.empty(self.hours, dtype=np.int16)
+        for m, (h0, h1) in enumerate(months.values()):
+            month_of_hour[h0:h1] = m
+        arrival_hour = np.minimum(h + delay_s // 3600, self.hours - 1)
+        partition = month_of_hour[arrival_hour]
+        order = np.argsort(partition, kind="stable")
+        bounds = np.searchsorted(partition[order], np.arange(len(labels) + 1))
+
         ids = pa.array(self.pop.ids[idx])
-        quality_labels = pa.array(["ok", "backfilled"])
-        tables = {}
-        for month, (h0, h1) in self.clock.month_slices().items():
-            cols, hours = np.nonzero(active[h0:h1].T)
-            if not len(cols):
-                continue
-            hours = hours + h0
-
-            def energy(name):
-                return pa.array(np.round(batt[name][hours, cols], 4).astype(np.float32))
-
-            tables[month] = pa.table({
-                "household_id": pa.DictionaryArray.from_arrays(pa.array(cols, pa.int32()), ids),
-                "interval_start_at": pa.array(self.clock.epoch_us[hours], pa.timestamp("us", tz="UTC")),
-                "solar_kwh": energy("solar"),
-                "load_kwh": energy("load"),
-                "critical_load_kwh": energy("critical"),
-                "battery_charge_kwh": energy("charge"),
-                "battery_discharge_kwh": energy("discharge"),
-                "state_of_charge_pct": pa.array(np.round(batt["soc"][hours, cols], 2).astype(np.float32)),
-                "grid_import_kwh": energy("grid_import"),
-                "grid_export_kwh": energy("grid_export"),
-                "grid_up_flag": pa.array(batt["grid_up"][hours, cols]),
-                "quality_flag": pa.DictionaryArray.from_arrays(
-                    pa.array(offline[hours, cols].astype(np.int8)), quality_labels),
-            })
-        return tables
+        table = pa.table({
+            "household_id": pa.DictionaryArray.from_arrays(pa.array(c[order], pa.int32()), ids),
+            "interval_start_at": pa.array(self.clock.epoch_us[h][order], pa.timestamp("us", tz="UTC")),
+            "solar_kwh": energy["solar"][order],
+            "load_kwh": energy["load"][order],
+            "critical_load_kwh": energy["critical"][order],
+            "battery_charge_kwh": energy["charge"][order],
+            "battery_discharge_kwh": energy["discharge"][order],
+            "state_of_charge_pct": np.round(batt["soc"][h, c], 2).astype(np.float32)[order],
+            "grid_import_kwh": energy["grid_import"][order],
+            "grid_export_kwh": energy["grid_export"][order],
+            "grid_up_flag": batt["grid_up"][h, c][order],
+            "quality_flag": pa.DictionaryArray.from_arrays(pa.array(offline[h, c].astype(np.int8)[order]),
+                                                           pa.array(["ok", "backfilled"])),
+            "energy_unit": pa.DictionaryArray.from_arrays(pa.array(wh.astype(np.int8)[order]), pa.array(["kWh", "Wh"])),
+            "received_at": pa.array(received_us[order], pa.timestamp("us", tz="UTC")),
+        })
+        return {labels[m]: table.slice(bounds[m], bounds[m + 1] - bounds[m])
+                for m in range(len(labels)) if bounds[m + 1] > bounds[m]}

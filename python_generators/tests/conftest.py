@@ -32,6 +32,14 @@ def dev_raw(tmp_path_factory, reference) -> Path:
     return out
 
 
+@pytest.fixture(scope="session")
+def clean_raw(tmp_path_factory, reference) -> Path:
+    """The dev pack without feed defects: what the simulated devices actually measured."""
+    out = tmp_path_factory.mktemp("packs") / "dev-clean"
+    generate(resolve_pack(ROOT, "dev", defect_rate=0, known_states=reference.states), reference, out, jobs=1)
+    return out
+
+
 def _read_telemetry(raw: Path):
     return ds.dataset(raw / "fleet" / "telemetry_hourly", format="parquet", partitioning="hive").to_table().to_pandas()
 

@@ -18,13 +18,14 @@ from solstice.world import Clock, build_territory
 
 
 @pytest.fixture(scope="module")
-def telemetry(dev_raw, read_telemetry):
-    return read_telemetry(dev_raw)
+def telemetry(clean_raw, read_telemetry):
+    """Physics is checked on what the devices measured (no feed defects; those are test_defects.py's)."""
+    return read_telemetry(clean_raw)
 
 
 @pytest.fixture(scope="module")
-def batteries(dev_raw):
-    return pd.read_parquet(dev_raw / "installs" / "battery_systems.parquet")
+def batteries(clean_raw):
+    return pd.read_parquet(clean_raw / "installs" / "battery_systems.parquet")
 
 
 def test_every_hour_conserves_energy(telemetry):
@@ -70,17 +71,17 @@ def test_grid_outages_island_the_home(telemetry, batteries):
     assert (backed.load_kwh <= backed.critical_load_kwh + 1e-4).all()
 
 
-def test_solar_is_zero_at_night(dev_raw, telemetry):
-    weather = pd.read_parquet(dev_raw / "grid" / "weather_hourly.parquet")
+def test_solar_is_zero_at_night(clean_raw, telemetry):
+    weather = pd.read_parquet(clean_raw / "grid" / "weather_hourly.parquet")
     dark_hours = set(weather.groupby("observed_at").ghi_w_m2.max().loc[lambda s: s == 0].index)
     night = telemetry[telemetry.interval_start_at.isin(dark_hours)]
     assert len(night) > 0
     assert night.solar_kwh.max() == 0
 
 
-def test_accepted_dispatch_calls_discharge_the_battery(dev_raw, telemetry):
-    calls = pd.read_parquet(dev_raw / "vpp" / "dispatch_calls.parquet")
-    responses = pd.read_parquet(dev_raw / "vpp" / "device_responses.parquet")
+def test_accepted_dispatch_calls_discharge_the_battery(clean_raw, telemetry):
+    calls = pd.read_parquet(clean_raw / "vpp" / "dispatch_calls.parquet")
+    responses = pd.read_parquet(clean_raw / "vpp" / "device_responses.parquet")
     accepted = responses[responses.response_status == "accepted"].merge(calls, on="call_id")
     assert len(accepted) > 0
     first_hour = accepted[["household_id", "event_start_at"]].rename(columns={"event_start_at": "interval_start_at"})

@@ -36,7 +36,10 @@ days as (
         {{ exact_sum('grid_import_kwh * import_rate_usd_per_kwh') }} as energy_charge_with_system_usd,
         {{ exact_sum('grid_export_kwh * export_rate_usd_per_kwh') }} as export_credit_usd,
         {{ exact_sum('case when is_peak then grid_import_kwh else 0 end') }} as peak_grid_import_kwh,
-        sum(case when not grid_up_flag then 1 else 0 end) as grid_down_hours
+        sum(case when not grid_up_flag then 1 else 0 end) as grid_down_hours,
+        sum(case when filled_flag then 1 else 0 end) as hours_filled,
+        sum(case when late_arrival_flag then 1 else 0 end) as hours_arrived_late,
+        sum(case when unit_converted_flag then 1 else 0 end) as hours_unit_converted
     from hours
     group by household_id, local_date, tariff_id
 ),

@@ -9,7 +9,11 @@
 -- Participation: an accepted response that delivered at least var('dispatch_participation_min_share') of
 -- the request. Incentive = delivered x programme rate (participants only); grid value = delivered x
 -- (mean event LMP + programme capacity value).
-{{ config(materialized='table') }}
+{{ config(
+    materialized='table',
+    pre_hook="{{ keep_planned_build_side() }}",
+    post_hook="{{ restore_build_side() }}",
+) }}
 
 with
 
@@ -37,15 +41,6 @@ households as (
         household_id,
         time_zone
     from {{ ref('stg_crm__households') }}
-),
-
-telemetry as (
-    select
-        household_id,
-        interval_start_at,
-        battery_discharge_kwh - battery_charge_kwh as battery_net_discharge_kwh,
-        grid_up_flag
-    from {{ ref('stg_fleet__telemetry_hourly') }}
 ),
 
 prices as (
@@ -76,6 +71,23 @@ response_hours as (
     inner join hour_offsets on hour_offsets.hour_offset * 60 < calls.duration_minutes
 ),
 
+-- The readings this model needs, found with semi-joins so the hash tables are built on the few event and
+-- baseline hours rather than on the whole hourly feed.
+event_readings as (
+    select
+        telemetry.household_id,
+        telemetry.interval_start_at,
+        telemetry.battery_discharge_kwh - telemetry.battery_charge_kwh as battery_net_discharge_kwh
+    from {{ ref('stg_fleet__telemetry_hourly') }} as telemetry
+    where exists (
+            select 1 as found
+            from response_hours
+            where
+                response_hours.household_id = telemetry.household_id
+                and response_hours.hour_start_at = telemetry.interval_start_at
+        )
+),
+
 accepted_hours as (
     select distinct
         household_id,
@@ -84,25 +96,52 @@ accepted_hours as (
     where response_status = 'accepted'
 ),
 
-baseline_candidates as (
+baseline_hours as (
+    -- the same hour on each earlier day the baseline may use
     select
         response_hours.response_id,
+        response_hours.household_id,
         response_hours.hour_start_at,
         lookback_days.days_back,
-        telemetry.battery_net_discharge_kwh
+        {{ dbt.dateadd('day', '-lookback_days.days_back', 'response_hours.hour_start_at') }} as baseline_hour_start_at
     from response_hours
     cross join lookback_days
-    inner join telemetry
-        on response_hours.household_id = telemetry.household_id
-            and telemetry.interval_start_at
-            = {{ dbt.dateadd('day', '-lookback_days.days_back', 'response_hours.hour_start_at') }}
-    left join accepted_hours
-        on telemetry.household_id = accepted_hours.household_id
-            and telemetry.interval_start_at = accepted_hours.hour_start_at
+    where response_hours.baseline_method = 'prior_days'
+),
+
+baseline_readings as (
+    select
+        telemetry.household_id,
+        telemetry.interval_start_at,
+        telemetry.battery_discharge_kwh - telemetry.battery_charge_kwh as battery_net_discharge_kwh
+    from {{ ref('stg_fleet__telemetry_hourly') }} as telemetry
     where
-        response_hours.baseline_method = 'prior_days'
-        and telemetry.grid_up_flag
-        and accepted_hours.household_id is null
+        telemetry.grid_up_flag
+        and exists (
+            select 1 as found
+            from baseline_hours
+            where
+                baseline_hours.household_id = telemetry.household_id
+                and baseline_hours.baseline_hour_start_at = telemetry.interval_start_at
+        )
+),
+
+baseline_candidates as (
+    select
+        baseline_hours.response_id,
+        baseline_hours.hour_start_at,
+        baseline_hours.days_back,
+        baseline_readings.battery_net_discharge_kwh
+    from baseline_hours
+    inner join baseline_readings
+        on
+            baseline_hours.household_id = baseline_readings.household_id
+            and baseline_hours.baseline_hour_start_at = baseline_readings.interval_start_at
+    left join accepted_hours
+        on
+            baseline_readings.household_id = accepted_hours.household_id
+            and baseline_readings.interval_start_at = accepted_hours.hour_start_at
+    where accepted_hours.household_id is null
 ),
 
 baselines as (
@@ -128,16 +167,19 @@ measured_hours as (
             when response_hours.response_status = 'accepted'
                 then least(
                         greatest(
-                            telemetry.battery_net_discharge_kwh - coalesce(baselines.baseline_net_discharge_kwh, 0), 0
+                            event_readings.battery_net_discharge_kwh
+                            - coalesce(baselines.baseline_net_discharge_kwh, 0),
+                            0
                         ),
                         response_hours.requested_kw
                     )
             else 0
         end as delivered_kwh
     from response_hours
-    left join telemetry
-        on response_hours.household_id = telemetry.household_id
-            and response_hours.hour_start_at = telemetry.interval_start_at
+    left join event_readings
+        on
+            response_hours.household_id = event_readings.household_id
+            and response_hours.hour_start_at = event_readings.interval_start_at
     left join baselines
         on response_hours.response_id = baselines.response_id
             and response_hours.hour_start_at = baselines.hour_start_at

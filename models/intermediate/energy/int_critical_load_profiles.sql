@@ -15,7 +15,7 @@ profiles as (
         {{ exact_avg('critical_load_kwh') }} as typical_critical_load_kwh,
         count(*) as hours_observed
     from hours
-    where grid_up_flag
+    where grid_up_flag and not filled_flag
     group by household_id, local_hour
 )
 

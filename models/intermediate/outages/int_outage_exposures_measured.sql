@@ -6,7 +6,11 @@
 --   outage avoided       = critical load was served and at most var('outage_avoided_max_unserved_share')
 --                          of the typical critical load went unserved.
 -- Interruptions shorter than half an hour do not show as grid-down hours in hourly telemetry.
-{{ config(materialized='table') }}
+{{ config(
+    materialized='table',
+    pre_hook="{{ keep_planned_build_side() }}",
+    post_hook="{{ restore_build_side() }}",
+) }}
 
 with
 
@@ -27,8 +31,8 @@ batteries as (
     from {{ ref('stg_installs__battery_systems') }}
 ),
 
-telemetry as (
-    select * from {{ ref('int_telemetry_hours_localized') }}
+clock as (
+    select * from {{ ref('int_local_clock_hours') }}
 ),
 
 profiles as (
@@ -51,22 +55,56 @@ outage_hours as (
             < outages.restored_at
 ),
 
-exposed_hours as (
+feeder_hours as (
+    -- every home on an interrupted feeder, for every hour of the interruption
     select
         outage_hours.outage_id,
+        outage_hours.hour_start_at,
         households.household_id,
-        telemetry.grid_up_flag,
-        telemetry.critical_load_kwh,
-        profiles.typical_critical_load_kwh
+        households.time_zone
     from outage_hours
     inner join outages on outage_hours.outage_id = outages.outage_id
     inner join households on outages.feeder_id = households.feeder_id
-    inner join telemetry
-        on households.household_id = telemetry.household_id
-            and outage_hours.hour_start_at = telemetry.interval_start_at
+),
+
+outage_readings as (
+    -- a semi-join: the hash table is built on the outage hours, not on the whole hourly feed
+    select
+        telemetry.household_id,
+        telemetry.interval_start_at,
+        telemetry.grid_up_flag,
+        telemetry.critical_load_kwh
+    from {{ ref('stg_fleet__telemetry_hourly') }} as telemetry
+    where exists (
+            select 1 as found
+            from feeder_hours
+            where
+                feeder_hours.household_id = telemetry.household_id
+                and feeder_hours.hour_start_at = telemetry.interval_start_at
+        )
+),
+
+exposed_hours as (
+    -- homes in service during the interruption: those that reported in its hours
+    select
+        feeder_hours.outage_id,
+        feeder_hours.household_id,
+        outage_readings.grid_up_flag,
+        outage_readings.critical_load_kwh,
+        profiles.typical_critical_load_kwh
+    from feeder_hours
+    inner join outage_readings
+        on
+            feeder_hours.household_id = outage_readings.household_id
+            and feeder_hours.hour_start_at = outage_readings.interval_start_at
+    inner join clock
+        on
+            feeder_hours.time_zone = clock.time_zone
+            and feeder_hours.hour_start_at = clock.interval_start_at
     left join profiles
-        on telemetry.household_id = profiles.household_id
-            and telemetry.local_hour = profiles.local_hour
+        on
+            feeder_hours.household_id = profiles.household_id
+            and clock.local_hour = profiles.local_hour
 ),
 
 per_exposure as (

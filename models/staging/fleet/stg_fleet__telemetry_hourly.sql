@@ -1,24 +1,30 @@
+-- Usable hourly readings: one per home and hour, energy in kWh, with arrival and unit flags.
+-- Everything else is in stg_fleet__telemetry_quarantine.
 with
 
-source as (
-    select * from {{ source('fleet', 'telemetry_hourly') }}
+classified as (
+    select * from {{ ref('base_fleet__telemetry_classified') }}
 ),
 
-renamed as (
+usable as (
     select
-        cast(household_id as varchar) as household_id,
-        cast(interval_start_at as timestamp with time zone) as interval_start_at,
-        cast(solar_kwh as double) as solar_kwh,
-        cast(load_kwh as double) as load_kwh,
-        cast(critical_load_kwh as double) as critical_load_kwh,
-        cast(battery_charge_kwh as double) as battery_charge_kwh,
-        cast(battery_discharge_kwh as double) as battery_discharge_kwh,
-        cast(state_of_charge_pct as double) as state_of_charge_pct,
-        cast(grid_import_kwh as double) as grid_import_kwh,
-        cast(grid_export_kwh as double) as grid_export_kwh,
-        cast(grid_up_flag as boolean) as grid_up_flag,
-        cast(quality_flag as varchar) as quality_flag
-    from source
+        household_id,
+        interval_start_at,
+        solar_kwh,
+        load_kwh,
+        critical_load_kwh,
+        battery_charge_kwh,
+        battery_discharge_kwh,
+        state_of_charge_pct,
+        grid_import_kwh,
+        grid_export_kwh,
+        grid_up_flag,
+        quality_flag,
+        received_at,
+        late_arrival_flag,
+        unit_converted_flag
+    from classified
+    where quarantine_reason is null
 )
 
-select * from renamed
+select * from usable

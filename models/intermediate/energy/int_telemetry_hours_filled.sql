@@ -1,0 +1,190 @@
+-- Hours a home was in service but has no usable reading (never delivered, or quarantined), filled by a
+-- documented rule: copy the home's reading at the same UTC hour on the nearest day with one, looking up to
+-- var('telemetry_fill_max_days') days back and forward (back first on a tie). A copied reading is a real,
+-- internally balanced hour of the same home, so daily energy balances and bills stay consistent.
+{{ config(
+    materialized='table',
+    pre_hook="{{ keep_planned_build_side() }}",
+    post_hook="{{ restore_build_side() }}",
+) }}
+
+with
+
+households as (
+    select
+        household_id,
+        time_zone,
+        tariff_id
+    from {{ ref('stg_crm__households') }}
+),
+
+systems as (
+    select
+        household_id,
+        commission_date
+    from {{ ref('stg_installs__solar_systems') }}
+),
+
+contracts as (
+    select
+        household_id,
+        churned_on
+    from {{ ref('stg_crm__subscriber_contracts') }}
+),
+
+clock as (
+    select * from {{ ref('int_local_clock_hours') }}
+),
+
+counted as (
+    select * from {{ ref('int_telemetry_days_counted') }}
+),
+
+day_offsets as (
+    select generated_number - {{ var('telemetry_fill_max_days') }} - 1 as day_offset
+    from ({{ dbt.generate_series(2 * var('telemetry_fill_max_days') + 1) }}) as series
+),
+
+clock_days as (
+    select
+        time_zone,
+        local_date,
+        count(*) as hours_in_day
+    from clock
+    group by time_zone, local_date
+),
+
+service_days as (
+    select
+        households.household_id,
+        households.time_zone,
+        clock_days.local_date,
+        clock_days.hours_in_day
+    from households
+    inner join systems on households.household_id = systems.household_id
+    left join contracts on households.household_id = contracts.household_id
+    inner join clock_days
+        on
+            households.time_zone = clock_days.time_zone
+            and systems.commission_date <= clock_days.local_date
+            and (contracts.churned_on is null or contracts.churned_on > clock_days.local_date)
+),
+
+short_days as (
+    select service_days.*
+    from service_days
+    left join counted
+        on
+            service_days.household_id = counted.household_id
+            and service_days.local_date = counted.local_date
+    where coalesce(counted.hours_with_reading, 0) < service_days.hours_in_day
+),
+
+expected_hours as (
+    select
+        short_days.household_id,
+        clock.interval_start_at
+    from short_days
+    inner join clock
+        on
+            short_days.time_zone = clock.time_zone
+            and short_days.local_date = clock.local_date
+),
+
+present_hours as (
+    -- a semi-join, so the hash table is built on the few expected hours, not on the whole feed
+    select
+        telemetry.household_id,
+        telemetry.interval_start_at
+    from {{ ref('stg_fleet__telemetry_hourly') }} as telemetry
+    where exists (
+            select 1 as found
+            from expected_hours
+            where
+                expected_hours.household_id = telemetry.household_id
+                and expected_hours.interval_start_at = telemetry.interval_start_at
+        )
+),
+
+missing_hours as (
+    select expected_hours.*
+    from expected_hours
+    left join present_hours
+        on
+            expected_hours.household_id = present_hours.household_id
+            and expected_hours.interval_start_at = present_hours.interval_start_at
+    where present_hours.household_id is null
+),
+
+source_hours as (
+    -- the same hour on each nearby day: where a missing hour may be copied from
+    select
+        missing_hours.household_id,
+        missing_hours.interval_start_at,
+        day_offsets.day_offset,
+        {{ dbt.dateadd('day', 'day_offsets.day_offset', 'missing_hours.interval_start_at') }}
+            as source_interval_start_at
+    from missing_hours
+    cross join day_offsets
+    where day_offsets.day_offset != 0
+),
+
+nearby_readings as (
+    select telemetry.*
+    from {{ ref('stg_fleet__telemetry_hourly') }} as telemetry
+    where exists (
+            select 1 as found
+            from source_hours
+            where
+                source_hours.household_id = telemetry.household_id
+                and source_hours.source_interval_start_at = telemetry.interval_start_at
+        )
+),
+
+candidates as (
+    select
+        source_hours.household_id,
+        source_hours.interval_start_at,
+        source_hours.day_offset,
+        nearby_readings.solar_kwh,
+        nearby_readings.load_kwh,
+        nearby_readings.critical_load_kwh,
+        nearby_readings.battery_charge_kwh,
+        nearby_readings.battery_discharge_kwh,
+        nearby_readings.state_of_charge_pct,
+        nearby_readings.grid_import_kwh,
+        nearby_readings.grid_export_kwh,
+        nearby_readings.grid_up_flag,
+        nearby_readings.quality_flag
+    from source_hours
+    inner join nearby_readings
+        on
+            source_hours.household_id = nearby_readings.household_id
+            and source_hours.source_interval_start_at = nearby_readings.interval_start_at
+),
+
+nearest as (
+    select
+        *,
+        row_number() over (
+            partition by household_id, interval_start_at order by abs(day_offset), day_offset
+        ) as preference
+    from candidates
+)
+
+select
+    household_id,
+    interval_start_at,
+    solar_kwh,
+    load_kwh,
+    critical_load_kwh,
+    battery_charge_kwh,
+    battery_discharge_kwh,
+    state_of_charge_pct,
+    grid_import_kwh,
+    grid_export_kwh,
+    grid_up_flag,
+    quality_flag,
+    day_offset as filled_from_day_offset
+from nearest
+where preference = 1

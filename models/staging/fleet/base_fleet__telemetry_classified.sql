@@ -1,0 +1,91 @@
+{{ config(materialized='table') }}
+
+-- Every raw telemetry reading, typed, with energy normalised to kWh, flagged, and - when it cannot be used -
+-- the reason it goes to quarantine:
+--   duplicate            a retransmitted copy of an hour already delivered (the first arrival is kept);
+--   unknown_energy_unit  energy_unit is neither kWh nor Wh;
+--   negative_reading     an energy column below zero (meters only count up);
+--   out_of_range         an energy column above var('telemetry_max_hourly_kwh') kWh in one hour, or a
+--                        state of charge outside 0-100 %.
+-- Readings reported in Wh are converted (unit_converted_flag); readings that arrived more than
+-- var('telemetry_late_after_hours') hours after their hour are kept and flagged (late_arrival_flag).
+with
+
+source as (
+    select * from {{ source('fleet', 'telemetry_hourly') }}
+),
+
+extra_copies as (
+    select * from {{ ref('base_fleet__telemetry_duplicate_copies') }}
+),
+
+typed as (
+    select
+        cast(household_id as varchar) as household_id,
+        cast(interval_start_at as timestamp with time zone) as interval_start_at,
+        cast(received_at as timestamp with time zone) as received_at,
+        cast(energy_unit as varchar) as energy_unit,
+        case cast(energy_unit as varchar) when 'kWh' then 1.0 when 'Wh' then 0.001 end as kwh_per_unit,
+        cast(solar_kwh as double) as solar_reading,
+        cast(load_kwh as double) as load_reading,
+        cast(critical_load_kwh as double) as critical_load_reading,
+        cast(battery_charge_kwh as double) as battery_charge_reading,
+        cast(battery_discharge_kwh as double) as battery_discharge_reading,
+        cast(grid_import_kwh as double) as grid_import_reading,
+        cast(grid_export_kwh as double) as grid_export_reading,
+        cast(state_of_charge_pct as double) as state_of_charge_pct,
+        cast(grid_up_flag as boolean) as grid_up_flag,
+        cast(quality_flag as varchar) as quality_flag
+    from source
+),
+
+normalized as (
+    select
+        household_id,
+        interval_start_at,
+        received_at,
+        energy_unit,
+        solar_reading * kwh_per_unit as solar_kwh,
+        load_reading * kwh_per_unit as load_kwh,
+        critical_load_reading * kwh_per_unit as critical_load_kwh,
+        battery_charge_reading * kwh_per_unit as battery_charge_kwh,
+        battery_discharge_reading * kwh_per_unit as battery_discharge_kwh,
+        state_of_charge_pct,
+        grid_import_reading * kwh_per_unit as grid_import_kwh,
+        grid_export_reading * kwh_per_unit as grid_export_kwh,
+        grid_up_flag,
+        quality_flag,
+        coalesce(energy_unit != 'kWh', false) as unit_converted_flag,
+        received_at > {{ dbt.dateadd('hour', var('telemetry_late_after_hours'), 'interval_start_at') }}
+            as late_arrival_flag
+    from typed
+),
+
+classified as (
+    select
+        normalized.*,
+        case
+            when extra_copies.household_id is not null then 'duplicate'
+            when normalized.energy_unit is null or normalized.energy_unit not in ('kWh', 'Wh')
+                then 'unknown_energy_unit'
+            when least(
+                    normalized.solar_kwh, normalized.load_kwh, normalized.critical_load_kwh,
+                    normalized.battery_charge_kwh, normalized.battery_discharge_kwh,
+                    normalized.grid_import_kwh, normalized.grid_export_kwh
+                ) < 0 then 'negative_reading'
+            when greatest(
+                    normalized.solar_kwh, normalized.load_kwh, normalized.critical_load_kwh,
+                    normalized.battery_charge_kwh, normalized.battery_discharge_kwh,
+                    normalized.grid_import_kwh, normalized.grid_export_kwh
+                ) > {{ var('telemetry_max_hourly_kwh') }}
+                or normalized.state_of_charge_pct not between 0 and 100 then 'out_of_range'
+        end as quarantine_reason
+    from normalized
+    left join extra_copies
+        on
+            normalized.household_id = extra_copies.household_id
+            and normalized.interval_start_at = extra_copies.interval_start_at
+            and normalized.received_at = extra_copies.received_at
+)
+
+select * from classified
