@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import signal
 import subprocess
 import sys
 import time
@@ -81,3 +82,36 @@ def test_a_locked_database_gets_a_clear_message(workdir, root):
         holder.kill()
         holder.wait()
     time.sleep(0.1)
+
+
+def test_an_interrupted_build_is_not_released(workdir, root):
+    release = workdir / "release" / "dev"
+    before = release_digest(release)
+    env = {**os.environ, "SOLSTICE_WORKDIR": str(workdir)}
+    build = subprocess.Popen([str(SOLSTICE), "build", "--pack", "dev"], cwd=root, env=env,
+                             stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    for line in build.stdout:  # stop it once dbt is building models
+        if "START sql" in line:
+            break
+    build.send_signal(signal.SIGINT)
+    build.communicate(timeout=120)
+    refused = solstice(["release", "--pack", "dev"], workdir, root)
+    assert refused.returncode == 2 and "did not complete with every test passing" in refused.stderr
+    assert release_digest(release) == before
+    rebuilt = solstice(["build", "--pack", "dev"], workdir, root)  # leave the fixture releasable again
+    assert rebuilt.returncode == 0
+
+
+def test_an_interrupted_generation_leaves_nothing_behind(tmp_path, root):
+    env = {**os.environ, "SOLSTICE_WORKDIR": str(tmp_path)}
+    generate = subprocess.Popen([str(SOLSTICE), "generate", "--pack", "mvp", "--jobs", "1"], cwd=root, env=env,
+                                stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    for line in generate.stdout:  # interrupt once the first batch of households is being simulated
+        if "weather for" in line:
+            break
+    generate.send_signal(signal.SIGINT)
+    output, _ = generate.communicate(timeout=120)
+    assert generate.returncode == 130
+    assert "interrupted; nothing partial was kept" in output
+    raw = tmp_path / "data" / "raw"
+    assert list(raw.iterdir()) == []  # neither the pack nor its staging folder
