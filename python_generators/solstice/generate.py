@@ -74,8 +74,6 @@ def prepare_output(out: Path, config: PackConfig) -> Path:
     """Check the target folder and return a fresh staging folder beside it."""
     out = out.resolve()
     if out.exists():
-        if not out.is_dir():
-            raise ConfigError(f"--out {out} is a file; give a folder path.")
         manifest = out / MANIFEST
         if manifest.exists():
             try:
@@ -89,6 +87,9 @@ def prepare_output(out: Path, config: PackConfig) -> Path:
         elif any(out.iterdir()):
             raise ConfigError(f"--out {out} is not empty and holds no Solstice pack; choose an empty or new folder.")
     parent = out.parent
+    blocker = next((p for p in (out, *out.parents) if p.exists() and not p.is_dir()), None)
+    if blocker is not None:
+        raise ConfigError(f"{blocker} is a file, not a folder; choose a writable --out folder.")
     try:
         parent.mkdir(parents=True, exist_ok=True)
     except OSError as exc:

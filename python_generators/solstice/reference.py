@@ -116,14 +116,14 @@ def _read(seeds_dir: Path, name: str) -> pd.DataFrame:
             raise ReferenceDataError(f"reference file {path} has no column {column!r}; add it or {hint}.")
         if frame[column].isna().any():
             row = int(frame.index[frame[column].isna()][0]) + 2
-            raise ReferenceDataError(f"reference file {path}, line {row}: column {column!r} is empty.")
+            raise ReferenceDataError(f"reference file {path}, line {row}: column {column!r} is empty; fill it in or {hint}.")
         if kind in (int, float):
             numbers = pd.to_numeric(frame[column], errors="coerce")
             if numbers.isna().any():
                 row = int(frame.index[numbers.isna()][0]) + 2
                 raise ReferenceDataError(
                     f"reference file {path}, line {row}: column {column!r} must be a number, "
-                    f"got {frame[column].iloc[row - 2]!r}."
+                    f"got {frame[column].iloc[row - 2]!r}; correct it or {hint}."
                 )
             frame[column] = numbers.astype(kind)
     if frame.empty:
@@ -136,7 +136,7 @@ def _read(seeds_dir: Path, name: str) -> pd.DataFrame:
             row = int(frame.index[unknown][0]) + 2
             raise ReferenceDataError(
                 f"reference file {path}, line {row}: {column} {frame[column].iloc[row - 2]!r} is not one of "
-                f"{', '.join(sorted(allowed))}.")
+                f"{', '.join(sorted(allowed))}; correct it or {hint}.")
     return frame
 
 
