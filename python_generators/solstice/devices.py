@@ -552,14 +552,16 @@ class Simulator:
         delay_s = np.where(late[row], (2 + 8 * late_share) * 86400, delay_s).astype(np.int64)
         received_us = self.clock.epoch_us[h] + delay_s * 1_000_000
 
-        energy = {}
-        for name in ("solar", "load", "critical", "charge", "discharge", "grid_import", "grid_export"):
-            energy[name] = np.round(batt[name][h, c], 4)
-        energy["load"] = np.where(spike[row], 999.9, energy["load"])
-        energy["grid_import"] = np.where(negative[row], -energy["grid_import"] - 0.5, energy["grid_import"])
+        energy = {name: np.round(batt[name][h, c], 4).astype(np.float32)
+                  for name in ("solar", "load", "critical", "charge", "discharge", "grid_import", "grid_export")}
         wh = in_wh[row]
-        for name in energy:
-            energy[name] = np.where(wh, energy[name] * 1000.0, energy[name]).astype(np.float32)
+        # Defects touch few rows: change those in place rather than rewriting whole columns.
+        energy["load"][spike[row]] = 999.9
+        hit = np.flatnonzero(negative[row])
+        energy["grid_import"][hit] = -energy["grid_import"][hit] - 0.5
+        hit = np.flatnonzero(wh)
+        for values in energy.values():
+            values[hit] *= 1000.0
 
         # Partition by arrival month: late rows land in the month they arrived (or the last partition).
         months = self.clock.month_slices()
