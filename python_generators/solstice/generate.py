@@ -50,23 +50,16 @@ def write_table(frame: pd.DataFrame, path: Path, schema: pa.Schema) -> int:
     return table.num_rows
 
 
-def write_by_month(frame: pd.DataFrame, folder: Path, time_column: str, part: int, schema: pa.Schema) -> int:
-    """Hive-style month partitions (month=YYYY-MM, by the UTC timestamp), one part file per batch."""
-    if frame.empty:
-        return 0
+def write_by_month(frame: pd.DataFrame, folder: Path, time_column: str, schema: pa.Schema) -> int:
+    """Hive-style month partitions (month=YYYY-MM, by the UTC timestamp) of a shared feed."""
+    frame = frame.sort_values(time_column, kind="stable")
     months = frame[time_column].dt.strftime("%Y-%m").to_numpy()
     table = to_arrow(frame, schema)
-    boundaries = np.flatnonzero(months[1:] != months[:-1]) + 1
-    if (np.sort(months, kind="stable") != months).any():  # rows not time-ordered: group them
-        order = np.argsort(months, kind="stable")
-        table, months = table.take(order), months[order]
-        boundaries = np.flatnonzero(months[1:] != months[:-1]) + 1
-    starts = np.concatenate([[0], boundaries])
-    ends = np.concatenate([boundaries, [len(months)]])
-    for s, e in zip(starts, ends):
-        target = folder / f"month={months[s]}" / f"part-{part:05d}.parquet"
+    bounds = np.concatenate([[0], np.flatnonzero(months[1:] != months[:-1]) + 1, [len(months)]])
+    for start, end in zip(bounds[:-1], bounds[1:]):
+        target = folder / f"month={months[start]}" / "part-00000.parquet"
         target.parent.mkdir(parents=True, exist_ok=True)
-        pq.write_table(table.slice(s, e - s), target, **PARQUET_OPTIONS)
+        pq.write_table(table.slice(start, end - start), target, **PARQUET_OPTIONS)
     return table.num_rows
 
 
@@ -190,9 +183,8 @@ def _generate_into(config: PackConfig, ref: Reference, root: Path, started: floa
         frame = market_prices(config, clock, region_row, anchor.temp_air - 24.0, solar)
         prices.append(frame)
         lmp_hourly[region] = frame["lmp_usd_per_mwh"].to_numpy().reshape(-1, 4).mean(axis=1)
-    counts["grid/market_prices"] = write_by_month(pd.concat(prices, ignore_index=True).sort_values(
-        ["interval_start_at", "market_region"], kind="stable"), root / "grid" / "market_prices", "interval_start_at", 0,
-        schemas["grid/market_prices"])
+    counts["grid/market_prices"] = write_by_month(pd.concat(prices, ignore_index=True), root / "grid" / "market_prices",
+                                                  "interval_start_at", schemas["grid/market_prices"])
     emit("grid/weather_hourly", pd.concat([weather_frame(w, clock.times) for w in worlds.values()], ignore_index=True))
     grid_outages = pd.concat([outages(config, clock, w) for w in worlds.values()], ignore_index=True)
     emit("grid/outages", grid_outages)
