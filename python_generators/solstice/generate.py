@@ -12,6 +12,7 @@ import json
 import multiprocessing
 import os
 import shutil
+import signal
 import sys
 import time
 from pathlib import Path
@@ -149,8 +150,14 @@ def _pool(workers: int):
     if workers <= 1:
         yield None
         return
-    with multiprocessing.get_context("fork").Pool(workers) as pool:
+    with multiprocessing.get_context("fork").Pool(workers, initializer=_worker_signals) as pool:
         yield pool
+
+
+def _worker_signals() -> None:
+    """Workers die quietly when the pool is terminated; only the main process cleans up."""
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 
 def _generate_into(config: PackConfig, ref: Reference, root: Path, started: float, jobs: int) -> dict:

@@ -93,7 +93,7 @@ def test_an_interrupted_build_is_not_released(workdir, root):
     for line in build.stdout:  # stop it once dbt is building models
         if "START sql" in line:
             break
-    build.send_signal(signal.SIGINT)
+    build.send_signal(signal.SIGTERM)  # what a job runner sends; Ctrl-C takes the same path
     build.communicate(timeout=120)
     refused = solstice(["release", "--pack", "dev"], workdir, root)
     assert refused.returncode == 2 and "did not complete with every test passing" in refused.stderr
@@ -109,7 +109,7 @@ def test_an_interrupted_generation_leaves_nothing_behind(tmp_path, root):
     for line in generate.stdout:  # interrupt once the first batch of households is being simulated
         if "weather for" in line:
             break
-    generate.send_signal(signal.SIGINT)
+    generate.send_signal(signal.SIGTERM)
     output, _ = generate.communicate(timeout=120)
     assert generate.returncode == 130
     assert "interrupted; nothing partial was kept" in output
