@@ -54,7 +54,6 @@ class TerritoryWorld:
 
     name: str
     row: pd.Series
-    local: pd.DatetimeIndex
     in_pack: np.ndarray  # bool per hour: local time inside the pack window
     local_hour: np.ndarray
     local_month: np.ndarray
@@ -145,7 +144,6 @@ def build_territory(config: PackConfig, clock: Clock, row: pd.Series, normals: p
     return TerritoryWorld(
         name=name,
         row=row,
-        local=local,
         in_pack=in_pack,
         local_hour=local_naive.hour.to_numpy(),
         local_month=local_naive.month.to_numpy(),

@@ -14,12 +14,11 @@ households as (
 ),
 
 clock_days as (
-    select
+    select distinct
         time_zone,
         local_date,
-        count(*) as hours_in_day
+        hours_in_local_day as hours_in_day
     from {{ ref('int_local_clock_hours') }}
-    group by time_zone, local_date
 )
 
 select

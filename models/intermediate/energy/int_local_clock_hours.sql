@@ -48,7 +48,9 @@ final as (
         cast(clock.interval_start_local as date) as local_date,
         cast(extract(hour from clock.interval_start_local) as integer) as local_hour,
         cast(extract(month from clock.interval_start_local) as integer) as local_month,
-        cast(extract(isodow from clock.interval_start_local) as integer) as local_iso_weekday
+        cast(extract(isodow from clock.interval_start_local) as integer) as local_iso_weekday,
+        -- 24, or 23 / 25 on the days daylight saving time starts / ends
+        count(*) over (partition by clock.time_zone, cast(clock.interval_start_local as date)) as hours_in_local_day
     from clock
     cross join pack
     where

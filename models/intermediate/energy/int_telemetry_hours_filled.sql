@@ -46,12 +46,11 @@ day_offsets as (
 ),
 
 clock_days as (
-    select
+    select distinct
         time_zone,
         local_date,
-        count(*) as hours_in_day
+        hours_in_local_day as hours_in_day
     from clock
-    group by time_zone, local_date
 ),
 
 service_days as (
