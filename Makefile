@@ -8,7 +8,7 @@ BIN := $(VENV)/bin
 PACK ?= mvp
 INSTALLED := $(VENV)/.installed
 
-.PHONY: install pack generate build release test lint fix benchmark clean
+.PHONY: install pack generate build release charts test lint fix benchmark clean
 
 $(INSTALLED): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -28,6 +28,9 @@ build: install
 
 release: install
 	$(BIN)/solstice release --pack $(PACK)
+
+charts: install
+	$(BIN)/solstice charts --pack $(PACK)
 
 test: lint
 	$(BIN)/python -m pytest

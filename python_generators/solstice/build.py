@@ -12,6 +12,7 @@ import time
 from importlib import metadata
 from pathlib import Path
 
+from .charts import render_charts
 from .config import work_dir
 from .errors import SolsticeError
 from .generate import MANIFEST, log
@@ -158,6 +159,8 @@ def release(root: Path, pack: str, raw: Path) -> Path:
             "tool_versions": {tool: _version(tool) for tool in TOOLS},
         }, indent=2) + "\n")
         (staging / "DATA_DICTIONARY.md").write_text(data_dictionary(root, counts))
+        with duckdb.connect(str(db), read_only=True) as con:
+            render_charts(con, staging / "charts")
         old = target.parent / f".{pack}.old-{os.getpid()}"
         if target.exists():
             target.rename(old)
@@ -168,6 +171,29 @@ def release(root: Path, pack: str, raw: Path) -> Path:
         raise
     log(f"release written: {target} ({sum(counts.values()):,} rows in {len(counts)} tables)")
     return target
+
+
+def charts(root: Path, pack: str) -> Path:
+    """Render the charts again into an existing release (e.g. after editing charts.py)."""
+    import duckdb
+
+    db = database_path(root, pack)
+    target = work_dir(root) / "release" / pack
+    if not (target / "manifest.json").exists():
+        raise SolsticeError(f"no release of pack {pack} at {target}; run `solstice release --pack {pack}` first.")
+    ensure_unlocked(db)
+    partial = target / f".charts.partial-{os.getpid()}"
+    shutil.rmtree(partial, ignore_errors=True)
+    try:
+        with duckdb.connect(str(db), read_only=True) as con:
+            written = render_charts(con, partial)
+        shutil.rmtree(target / "charts", ignore_errors=True)
+        partial.rename(target / "charts")
+    except BaseException:
+        shutil.rmtree(partial, ignore_errors=True)
+        raise
+    log(f"{len(written)} charts written: {target / 'charts'}")
+    return target / "charts"
 
 
 def _version(package: str) -> str:

@@ -17,6 +17,7 @@ Solstice Residential Energy Simulation Pack.
   solstice generate --pack dev --out data/raw/dev   simulate the fleet and write raw Parquet
   solstice build    --pack dev                      dbt seed + build (all tests) on DuckDB
   solstice release  --pack dev                      export the 14 marts to release/<pack>/
+  solstice charts   --pack dev                      render the charts of the release again
   solstice pack     --pack dev                      all three, end to end
   solstice packs                                    list the named packs in packs.yml
 """
@@ -56,8 +57,16 @@ def build_parser() -> argparse.ArgumentParser:
     build.add_argument("--raw", help="raw folder to build from (default: data/raw/<pack>)")
     build.add_argument("--select", help="dbt selection, e.g. +billing_and_savings (default: everything)")
 
-    release = sub.add_parser("release", help="export the 14 schema tables to release/<pack>/ (Parquet + CSV)")
+    release = sub.add_parser("release", help="export the 14 schema tables to release/<pack>/ (Parquet, CSV, charts)",
+                             description="Export the 14 marts of the last fully passing build to release/<pack>/: "
+                                         "Parquet, CSV, manifest.json, DATA_DICTIONARY.md and PNG charts. The "
+                                         "previous release is replaced only when the new one is complete.")
     _add_pack_options(release, overrides=False)
+
+    charts = sub.add_parser("charts", help="render the PNG charts into release/<pack>/charts/ again",
+                            description="Render market, solar, load, VPP economics and fleet KPI charts from the "
+                                        "built pack into its release (`solstice release` already does this).")
+    _add_pack_options(charts, overrides=False)
 
     pack = sub.add_parser("pack", help="generate, build and release a pack end to end")
     _add_pack_options(pack, overrides=True)
@@ -120,6 +129,8 @@ def _run(args) -> int:
         builder.dbt_build(root, config.pack, Path(args.raw).resolve() if args.raw else raw, select=args.select)
     elif args.command == "release":
         builder.release(root, config.pack, raw)
+    elif args.command == "charts":
+        builder.charts(root, config.pack)
     elif args.command == "pack":
         generate(config, ref, raw, jobs=args.jobs)
         builder.dbt_build(root, config.pack, raw)

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 from pathlib import Path
 
 import pyarrow.dataset as ds
@@ -12,6 +15,13 @@ from solstice.generate import generate
 from solstice.reference import load_reference
 
 ROOT = Path(__file__).resolve().parents[2]
+SOLSTICE = Path(sys.executable).parent / "solstice"
+
+
+def solstice(args, workdir: Path, root: Path = ROOT) -> subprocess.CompletedProcess:
+    """Runs the `solstice` command with its data, database and release under `workdir`."""
+    env = {**os.environ, "SOLSTICE_WORKDIR": str(workdir)}
+    return subprocess.run([str(SOLSTICE), *args], cwd=root, env=env, capture_output=True, text=True, timeout=900)
 
 
 @pytest.fixture(scope="session")
@@ -48,3 +58,12 @@ def _read_telemetry(raw: Path):
 def read_telemetry():
     """Reads a raw pack's hourly telemetry (all month partitions) into pandas."""
     return _read_telemetry
+
+
+@pytest.fixture(scope="session")
+def dev_release(tmp_path_factory, root):
+    """`solstice pack --pack dev` run once: (work folder with data/ and release/, the completed process)."""
+    workdir = tmp_path_factory.mktemp("work")
+    result = solstice(["pack", "--pack", "dev"], workdir, root)
+    assert result.returncode == 0, result.stdout[-4000:] + result.stderr[-4000:]
+    return workdir, result

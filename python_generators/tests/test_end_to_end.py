@@ -4,34 +4,15 @@ exactly as the schema defines them; a physically impossible raw reading fails th
 from __future__ import annotations
 
 import json
-import os
 import shutil
-import subprocess
-import sys
-from pathlib import Path
 
 import duckdb
 import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 
+from conftest import solstice
 from schema_contract import ENUMS, SCHEMA
-
-SOLSTICE = Path(sys.executable).parent / "solstice"
-
-
-def solstice(args, workdir: Path, root: Path) -> subprocess.CompletedProcess:
-    env = {**os.environ, "SOLSTICE_WORKDIR": str(workdir)}
-    return subprocess.run([str(SOLSTICE), *args], cwd=root, env=env, capture_output=True, text=True, timeout=900)
-
-
-@pytest.fixture(scope="module")
-def dev_release(tmp_path_factory, root):
-    workdir = tmp_path_factory.mktemp("work")
-    result = solstice(["pack", "--pack", "dev"], workdir, root)
-    assert result.returncode == 0, result.stdout[-4000:] + result.stderr[-4000:]
-    return workdir, result
-
 
 def test_dbt_build_passes_every_test(dev_release):
     _, result = dev_release
@@ -89,3 +70,20 @@ def test_an_impossible_meter_reading_fails_the_build(dev_release, root, tmp_path
     assert result.returncode == 2
     assert "FAIL 1 assert_daily_energy_balances" in result.stdout
     assert "dbt build" in result.stderr and "failed" in result.stderr
+
+
+def test_release_ships_the_charts(dev_release):
+    """Every chart page is a full-size PNG with data drawn on it, not a blank or an error placeholder."""
+    import matplotlib.image as mpimg
+    import numpy as np
+
+    from solstice.charts import CHARTS
+
+    workdir, _ = dev_release
+    charts = workdir / "release" / "dev" / "charts"
+    assert sorted(p.name for p in charts.glob("*.png")) == sorted(CHARTS)
+    for name in CHARTS:
+        pixels = mpimg.imread(charts / name)
+        assert pixels.shape[:2] == (900, 1400), name
+        coloured = (np.ptp(pixels[..., :3], axis=2) > 0.2).mean()  # saturated pixels: lines, bars, fills
+        assert coloured > 0.01, f"{name} has almost nothing plotted ({coloured:.2%} coloured pixels)"

@@ -15,12 +15,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 
-SOLSTICE = Path(sys.executable).parent / "solstice"
-
-
-def solstice(args, workdir: Path, root: Path) -> subprocess.CompletedProcess:
-    env = {**os.environ, "SOLSTICE_WORKDIR": str(workdir)}
-    return subprocess.run([str(SOLSTICE), *args], cwd=root, env=env, capture_output=True, text=True, timeout=900)
+from conftest import SOLSTICE, solstice
 
 
 def release_digest(release: Path) -> dict:
