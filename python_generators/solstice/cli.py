@@ -18,25 +18,28 @@ Solstice Residential Energy Simulation Pack.
   solstice build    --pack dev                      dbt seed + build (all tests) on DuckDB
   solstice release  --pack dev                      export the 14 marts to release/<pack>/
   solstice charts   --pack dev                      render the charts of the release again
-  solstice pack     --pack dev                      all three, end to end
+  solstice pack     --pack dev                      generate, build and release, end to end
   solstice packs                                    list the named packs in packs.yml
+
+Run `solstice COMMAND --help` for a command's options. Packs: dev (50 homes x 2 months, for trying
+things), mvp (the default: 5,000 homes x 12 months), premium (100,000 homes x 36 months).
 """
 
 
 def _add_pack_options(parser: argparse.ArgumentParser, overrides: bool) -> None:
-    parser.add_argument("--pack", help="named pack from packs.yml (default: the file's default_pack, mvp)")
+    parser.add_argument("--pack", metavar="NAME", help="named pack from packs.yml (default: the file's default_pack, mvp)")
     if overrides:
-        parser.add_argument("--households", help="number of households (rows of `households`)")
-        parser.add_argument("--months", help="number of months to simulate")
-        parser.add_argument("--start", help="first month, YYYY-MM (local time)")
-        parser.add_argument("--seed", help="random seed; same config and seed give identical output")
-        parser.add_argument("--states", help="comma-separated state codes to include, e.g. CA,TX (default: all)")
-        parser.add_argument("--batch-size", dest="batch_size", help="households simulated at once (memory bound)")
-        parser.add_argument("--shard", help="I/N: simulate only the I-th of N contiguous blocks of households "
+        parser.add_argument("--households", metavar="N", help="number of households (rows of `households`)")
+        parser.add_argument("--months", metavar="N", help="number of months to simulate")
+        parser.add_argument("--start", metavar="YYYY-MM", help="first month, YYYY-MM (local time)")
+        parser.add_argument("--seed", metavar="N", help="random seed; same config and seed give identical output")
+        parser.add_argument("--states", metavar="LIST", help="comma-separated state codes to include, e.g. CA,TX (default: all)")
+        parser.add_argument("--batch-size", dest="batch_size", metavar="N", help="households simulated at once (memory bound)")
+        parser.add_argument("--shard", metavar="I/N", help="I/N: simulate only the I-th of N contiguous blocks of households "
                                                "(shared feeds are written whole); shards concatenate to the full pack")
-        parser.add_argument("--defect-rate", dest="defect_rate",
+        parser.add_argument("--defect-rate", dest="defect_rate", metavar="SHARE",
                             help="share of telemetry readings delivered with a feed defect (default 0.001; 0 = clean)")
-        parser.add_argument("--jobs", type=int, default=min(os.cpu_count() or 1, 4),
+        parser.add_argument("--jobs", type=int, metavar="N", default=min(os.cpu_count() or 1, 4),
                             help="worker processes for the household simulation (default: CPU cores, at most 4); "
                                  "the output does not depend on it")
 
@@ -50,12 +53,15 @@ def build_parser() -> argparse.ArgumentParser:
                          description="Simulate weather, PV, load, batteries, outages, markets, programme calls and "
                                      "customer behaviour, and write what the source systems would export.")
     _add_pack_options(gen, overrides=True)
-    gen.add_argument("--out", help="output folder (default: data/raw/<pack>)")
+    gen.add_argument("--out", metavar="DIR", help="output folder (default: data/raw/<pack>)")
 
-    build = sub.add_parser("build", help="run dbt seed and dbt build (with all tests) over a generated pack")
+    build = sub.add_parser("build", help="run dbt seed and dbt build (with all tests) over a generated pack",
+                           description="Check the raw files against their documented contract, then run `dbt build` "
+                                       "(seeds, models, data and unit tests) into data/solstice_<pack>.duckdb. "
+                                       "Only a complete build with every test passing can be released.")
     _add_pack_options(build, overrides=False)
-    build.add_argument("--raw", help="raw folder to build from (default: data/raw/<pack>)")
-    build.add_argument("--select", help="dbt selection, e.g. +billing_and_savings (default: everything)")
+    build.add_argument("--raw", metavar="DIR", help="raw folder to build from (default: data/raw/<pack>)")
+    build.add_argument("--select", metavar="SELECTOR", help="dbt selection, e.g. +billing_and_savings (default: everything)")
 
     release = sub.add_parser("release", help="export the 14 schema tables to release/<pack>/ (Parquet, CSV, charts)",
                              description="Export the 14 marts of the last fully passing build to release/<pack>/: "
@@ -68,10 +74,11 @@ def build_parser() -> argparse.ArgumentParser:
                                         "built pack into its release (`solstice release` already does this).")
     _add_pack_options(charts, overrides=False)
 
-    pack = sub.add_parser("pack", help="generate, build and release a pack end to end")
+    pack = sub.add_parser("pack", help="generate, build and release a pack end to end",
+                          description="generate + build + release in one go: what `make pack` runs.")
     _add_pack_options(pack, overrides=True)
 
-    sub.add_parser("packs", help="list the named packs")
+    sub.add_parser("packs", help="list the named packs", description="List the packs defined in packs.yml.")
     return parser
 
 

@@ -144,3 +144,17 @@ def test_named_packs_are_accepted(root, reference):
     assert premium.end_date.isoformat() == "2026-01-01"
     mvp = resolve_pack(root, None, known_states=reference.states)  # the default pack
     assert (mvp.pack, mvp.households, mvp.months) == ("mvp", 5000, 12)
+
+
+@pytest.mark.parametrize("command", ["generate", "build", "release", "charts", "pack", "packs"])
+def test_every_command_explains_itself(command, capsys):
+    from solstice.cli import build_parser
+
+    parser = build_parser()
+    with pytest.raises(SystemExit) as done:
+        parser.parse_args([command, "--help"])
+    assert done.value.code == 0
+    text = capsys.readouterr().out
+    sub = parser._subparsers._group_actions[0].choices[command]
+    assert sub.description and " ".join(sub.description.split()[:3]) in " ".join(text.split())
+    assert "--pack" in text or command == "packs"

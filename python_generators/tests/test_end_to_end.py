@@ -4,7 +4,11 @@ exactly as the schema defines them; a physically impossible raw reading fails th
 from __future__ import annotations
 
 import json
+import os
 import shutil
+import subprocess
+import sys
+from pathlib import Path
 
 import duckdb
 import pyarrow as pa
@@ -87,3 +91,25 @@ def test_release_ships_the_charts(dev_release):
         assert pixels.shape[:2] == (900, 1400), name
         coloured = (np.ptp(pixels[..., :3], axis=2) > 0.2).mean()  # saturated pixels: lines, bars, fills
         assert coloured > 0.01, f"{name} has almost nothing plotted ({coloured:.2%} coloured pixels)"
+
+
+def test_every_analysis_compiles_and_answers_on_the_pack(dev_release, root, tmp_path):
+    """The example queries in analyses/ run against the built pack and return rows."""
+    workdir, _ = dev_release
+    db = workdir / "data" / "solstice_dev.duckdb"
+    env = {**os.environ, "SOLSTICE_DB": str(db), "DBT_SEND_ANONYMOUS_USAGE_STATS": "false"}
+    vars_ = json.dumps({"raw_root": str(workdir / "data" / "raw" / "dev")})
+    dbt = Path(sys.executable).parent / "dbt"
+    compiled = subprocess.run([str(dbt), "compile", "--select", "resource_type:analysis", "--vars", vars_,
+                               "--target-path", str(tmp_path), "--profiles-dir", str(root)],
+                              cwd=root, env=env, capture_output=True, text=True)
+    assert compiled.returncode == 0, compiled.stdout[-3000:]
+    queries = sorted((tmp_path / "compiled" / "solstice" / "analyses").glob("*.sql"))
+    assert [q.stem for q in queries] == sorted(p.stem for p in (root / "analyses").glob("*.sql"))
+    with duckdb.connect(str(db), read_only=True) as con:
+        for query in queries:
+            result = con.execute(query.read_text())
+            rows = result.fetchall()
+            assert rows, f"{query.stem} returned no rows"
+            first_column = [row[0] for row in rows]
+            assert None not in first_column, f"{query.stem} has rows without a {result.description[0][0]}"
