@@ -8,7 +8,7 @@ BIN := $(VENV)/bin
 PACK ?= mvp
 INSTALLED := $(VENV)/.installed
 
-.PHONY: install pack generate build release charts test lint fix benchmark clean
+.PHONY: install pack generate build release charts validate test lint fix benchmark clean
 
 $(INSTALLED): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -29,6 +29,9 @@ build: install
 release: install
 	$(BIN)/solstice release --pack $(PACK)
 
+validate: install
+	$(BIN)/solstice validate --pack $(PACK)
+
 charts: install
 	$(BIN)/solstice charts --pack $(PACK)
 
@@ -36,10 +39,10 @@ test: lint
 	$(BIN)/python -m pytest
 
 lint: install
-	$(BIN)/sqlfluff lint models tests/invariants analyses
+	$(BIN)/sqlfluff lint models tests/invariants tests/causal analyses
 
 fix: install
-	$(BIN)/sqlfluff fix models tests/invariants analyses
+	$(BIN)/sqlfluff fix models tests/invariants tests/causal analyses
 
 benchmark: install
 	$(BIN)/python benchmarks/benchmark_pack.py --pack $(PACK)

@@ -13,6 +13,7 @@ from importlib import metadata
 from pathlib import Path
 
 from .charts import render_charts
+from .validation_report import write_report
 from .config import work_dir
 from .errors import SolsticeError
 from .generate import MANIFEST, log
@@ -161,6 +162,8 @@ def release(root: Path, pack: str, raw: Path) -> Path:
         (staging / "DATA_DICTIONARY.md").write_text(data_dictionary(root, counts))
         with duckdb.connect(str(db), read_only=True) as con:
             render_charts(con, staging / "charts")
+            verdicts = write_report(con, staging / "validation", pack, int(raw_manifest["config"]["seed"]))
+        log(_verdicts(verdicts))
         old = target.parent / f".{pack}.old-{os.getpid()}"
         if target.exists():
             target.rename(old)
@@ -194,6 +197,36 @@ def charts(root: Path, pack: str) -> Path:
         raise
     log(f"{len(written)} charts written: {target / 'charts'}")
     return target / "charts"
+
+
+def validate(root: Path, pack: str, raw: Path) -> dict:
+    """Write the validation report into the pack's release again; return the verdict counts."""
+    import duckdb
+
+    db = database_path(root, pack)
+    target = work_dir(root) / "release" / pack
+    if not (target / "manifest.json").exists():
+        raise SolsticeError(f"no release of pack {pack} at {target}; run `solstice release --pack {pack}` first.")
+    seed = int(pack_manifest(raw)["config"]["seed"])
+    ensure_unlocked(db)
+    partial = target / f".validation.partial-{os.getpid()}"
+    shutil.rmtree(partial, ignore_errors=True)
+    try:
+        with duckdb.connect(str(db), read_only=True) as con:
+            counts = write_report(con, partial, pack, seed)
+        shutil.rmtree(target / "validation", ignore_errors=True)
+        partial.rename(target / "validation")
+    except BaseException:
+        shutil.rmtree(partial, ignore_errors=True)
+        raise
+    log(f"{_verdicts(counts)} -> {target / 'validation' / 'VALIDATION_REPORT.md'}")
+    return counts
+
+
+def _verdicts(counts: dict) -> str:
+    return (f"validation: {counts.get('pass', 0)} pass, {counts.get('fail', 0)} fail, "
+            f"{counts.get('insufficient_data', 0)} insufficient data; weather vs TMY: "
+            f"{counts.get('tmy_fail', 0)} city failing")
 
 
 def _version(package: str) -> str:

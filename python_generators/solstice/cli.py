@@ -18,6 +18,7 @@ Solstice Residential Energy Simulation Pack.
   solstice build    --pack dev                      dbt seed + build (all tests) on DuckDB
   solstice release  --pack dev                      export the 14 marts to release/<pack>/
   solstice charts   --pack dev                      render the charts of the release again
+  solstice validate --pack mvp                      the validation report against published references
   solstice pack     --pack dev                      generate, build and release, end to end
   solstice packs                                    list the named packs in packs.yml
 
@@ -73,6 +74,13 @@ def build_parser() -> argparse.ArgumentParser:
                             description="Render market, solar, load, VPP economics and fleet KPI charts from the "
                                         "built pack into its release (`solstice release` already does this).")
     _add_pack_options(charts, overrides=False)
+
+    validate = sub.add_parser("validate", help="write the validation report (metrics vs published references)",
+                              description="Write release/<pack>/validation/VALIDATION_REPORT.md and its charts: "
+                                          "every realism metric of the built pack beside its reference, tolerance, "
+                                          "citation and verdict, and the weather process against real TMY weather. "
+                                          "Exits 1 when a metric fails (`solstice release` writes the same report).")
+    _add_pack_options(validate, overrides=False)
 
     pack = sub.add_parser("pack", help="generate, build and release a pack end to end",
                           description="generate + build + release in one go: what `make pack` runs.")
@@ -138,6 +146,9 @@ def _run(args) -> int:
         builder.release(root, config.pack, raw)
     elif args.command == "charts":
         builder.charts(root, config.pack)
+    elif args.command == "validate":
+        counts = builder.validate(root, config.pack, raw)
+        return 1 if counts.get("fail", 0) or counts.get("tmy_fail", 0) else 0
     elif args.command == "pack":
         generate(config, ref, raw, jobs=args.jobs)
         builder.dbt_build(root, config.pack, raw)

@@ -280,9 +280,10 @@ class Population:
         self.usable_kwh = bm["usable_kwh"].to_numpy()[pick] * np.where(self.u("bat.stack") < 0.2, 2, 1)
         self.power_kw = bm["power_kw"].to_numpy()[pick] * np.where(self.usable_kwh > bm["usable_kwh"].to_numpy()[pick], 2, 1)
         self.rte = bm["round_trip_efficiency"].to_numpy()[pick]
-        # Customers in outage-prone places keep a deeper backup reserve.
+        # Customers in outage-prone places keep a deeper backup reserve; so do those less willing to let the
+        # battery be dispatched (fewer kWh left to give a call), which their participation score reflects.
         risk = np.clip(terr["saifi_per_year"].to_numpy()[self.t_idx] * terr["caidi_minutes"].to_numpy()[self.t_idx] / 120, 0.5, 2)
-        reserve_choice = streams.choice(self.u("bat.reserve"), [0.15, 0.45, 0.25, 0.15])
+        reserve_choice = streams.choice(self.u("bat.reserve") ** (0.3 + 1.4 * self.willingness), [0.15, 0.45, 0.25, 0.15])
         self.reserve_pct = np.clip(np.array([10.0, 20.0, 30.0, 50.0])[reserve_choice] * np.where(risk > 1.2, 1.4, 1.0), 5, 80).round(0)
         programs = set(self.ref.programs["utility_territory"])
         self.has_program = np.isin(self.territory, list(programs))
@@ -340,14 +341,21 @@ class Population:
             [1 + (u_term * 3).astype(int), np.array([10, 15, 20])[(u_term * 3).astype(int)],
              np.where(u_term < 0.7, 25, 20)],
             default=np.where(u_term < 0.6, 20, 25)).astype(np.int32)
-        # Contract prices as sales quoted them: the per-kWh rate sits below the territory's retail energy
-        # price, the monthly minimum scales with system size. These are CRM facts, not computed bills.
-        tariffs = self.ref.tariffs.set_index("tariff_id")
-        retail = 0.5 * (tariffs.loc[self.tariff_id, "summer_peak_rate"].to_numpy() + tariffs.loc[self.tariff_id, "offpeak_rate"].to_numpy())
-        anchor = np.clip(retail / 0.25, 0.55, 1.8)
-        flex = products["flex_rate_usd_per_kwh"].to_numpy()[pick] * anchor * (0.9 + 0.2 * self.u("ct.flex"))
-        self.flex_rate = np.round(flex, 4)
-        minimum = products["monthly_minimum_usd_per_kw"].to_numpy()[pick] * self.kw_dc * np.sqrt(anchor) * (0.85 + 0.3 * self.u("ct.min"))
+        # Contract prices as sales quoted them (CRM facts, not computed bills): the design tool's expected
+        # production valued at what a solar kWh saves on the home's tariff - self-consumed at the off-peak
+        # rate, the rest exported, or shifted by a battery to the peak at 85 % round trip - less the product's
+        # discount to the utility (PPAs and leases are sold 10-30 % below it; seed contract_products).
+        tariffs = self.ref.tariffs.set_index("tariff_id").loc[self.tariff_id]
+        peak = 0.5 * (tariffs["summer_peak_rate"].to_numpy() + tariffs["winter_peak_rate"].to_numpy())
+        exported_value = tariffs["net_billing_export_rate"].to_numpy()
+        exported_value = np.where(self.battery_attached, np.maximum(exported_value, 0.85 * peak), exported_value)
+        value_per_kwh = 0.55 * tariffs["offpeak_rate"].to_numpy() + 0.45 * exported_value
+        low, high = (products[c].to_numpy()[pick] / 100 for c in ("discount_pct_min", "discount_pct_max"))
+        price_per_kwh = value_per_kwh * (1 - (low + (high - low) * self.u("ct.discount")))
+        per_kwh = np.isin(self.subscription_type, ["ppa", "subscription_flex"])
+        self.flex_rate = np.round(np.where(per_kwh, price_per_kwh, 0.0), 4)
+        expected_month_kwh = self.expected_annual_kwh / 12
+        minimum = products["minimum_share_of_expected"].to_numpy()[pick] * expected_month_kwh * price_per_kwh
         minimum = minimum + np.where(self.battery_attached, 35.0 * (0.8 + 0.4 * self.u("ct.bat")), 0.0) * (self.subscription_type != "ppa")
         self.monthly_minimum = np.round(minimum, 2)
         self.escalator = np.round(products["escalator_pct_max"].to_numpy()[pick] * np.where(

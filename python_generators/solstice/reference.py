@@ -19,7 +19,7 @@ REQUIRED = {
         "utility_territory": str, "state": str, "latitude": float, "longitude": float, "altitude_m": float,
         "timezone": str, "climate_zone": str, "market_region": str, "feeder_count": int,
         "saifi_per_year": float, "caidi_minutes": float, "major_event_days_per_year": float,
-        "eia_annual_kwh_per_customer": float, "household_weight": float,
+        "eia_annual_kwh_per_customer": float, "clearness_concentration": float, "household_weight": float,
     },
     "climate_normals": {
         "utility_territory": str, "month": int, "mean_temp_c": float, "diurnal_range_c": float,
@@ -45,7 +45,8 @@ REQUIRED = {
     },
     "contract_products": {
         "subscription_type": str, "term_years": int, "product_weight": float,
-        "monthly_minimum_usd_per_kw": float, "flex_rate_usd_per_kwh": float, "escalator_pct_max": float,
+        "discount_pct_min": float, "discount_pct_max": float, "minimum_share_of_expected": float,
+        "escalator_pct_max": float,
     },
     "cancellation_reasons": {"cancellation_reason": str, "weight": float},
     "market_regions": {

@@ -146,7 +146,7 @@ def test_named_packs_are_accepted(root, reference):
     assert (mvp.pack, mvp.households, mvp.months) == ("mvp", 5000, 12)
 
 
-@pytest.mark.parametrize("command", ["generate", "build", "release", "charts", "pack", "packs"])
+@pytest.mark.parametrize("command", ["generate", "build", "release", "charts", "validate", "pack", "packs"])
 def test_every_command_explains_itself(command, capsys):
     from solstice.cli import build_parser
 

@@ -113,3 +113,15 @@ def test_every_analysis_compiles_and_answers_on_the_pack(dev_release, root, tmp_
             assert rows, f"{query.stem} returned no rows"
             first_column = [row[0] for row in rows]
             assert None not in first_column, f"{query.stem} has rows without a {result.description[0][0]}"
+
+
+def test_release_ships_the_validation_report(dev_release):
+    """The report lists every metric with a verdict; a 2-month pack is too short for the annual ones."""
+    workdir, result = dev_release
+    report = workdir / "release" / "dev" / "validation" / "VALIDATION_REPORT.md"
+    text = report.read_text()
+    assert "validation: " in result.stdout + result.stderr
+    assert "| Annual consumption of baseline homes (gas heat, no EV) | CA |" in text
+    assert "insufficient data" in text and "**FAIL**" not in text
+    assert "## Weather process against real TMY weather" in text and "`723170TYA.CSV`" in text
+    assert len(list(report.parent.glob("validation_*.png"))) >= 8

@@ -1,0 +1,121 @@
+-- Every realism metric of the pack beside its published reference, tolerance and citation, with a verdict:
+-- pass, fail, or insufficient_data (too few homes, or a pack too short for the metric - e.g. the dev pack).
+-- References live in seed validation_targets; per-state PV and load references and per-programme VPP design
+-- values come from the seeds that cite them (territories, vpp_programs).
+with
+
+targets as (
+    select * from {{ ref('validation_targets') }}
+),
+
+territories as (
+    select * from {{ ref('territories') }}
+),
+
+programs as (
+    select * from {{ ref('vpp_programs') }}
+),
+
+metrics as (
+    select * from {{ ref('val_pv_metrics') }}
+    union all
+    select * from {{ ref('val_load_metrics') }}
+    union all
+    select * from {{ ref('val_vpp_metrics') }}
+    union all
+    select * from {{ ref('val_outage_metrics') }}
+    union all
+    select * from {{ ref('val_market_metrics') }}
+    union all
+    select * from {{ ref('val_battery_metrics') }}
+    union all
+    select * from {{ ref('val_customer_metrics') }}
+    union all
+    select * from {{ ref('val_causal_effects') }}
+),
+
+state_references as (
+    select
+        'pv_specific_yield_south' as metric_id,
+        state as scope,
+        0.97 * avg(pvwatts_kwh_per_kw) * 0.9 as reference_low,
+        0.97 * avg(pvwatts_kwh_per_kw) * 1.1 as reference_high
+    from territories
+    group by state
+    union all
+    select
+        'load_baseline_annual_kwh' as metric_id,
+        state as scope,
+        avg(eia_annual_kwh_per_customer) * 0.75 as reference_low,
+        avg(eia_annual_kwh_per_customer) * 1.25 as reference_high
+    from territories
+    group by state
+    union all
+    select
+        'vpp_events_per_season' as metric_id,
+        program_id as scope,
+        case
+            when trigger = 'daily' then (season_end_month - season_start_month + 1) * 30.4 * 0.95
+            else events_per_season * 0.7
+        end as reference_low,
+        case
+            when trigger = 'daily' then (season_end_month - season_start_month + 1) * 30.4 * 1.05
+            else events_per_season * 1.3
+        end as reference_high
+    from programs
+    union all
+    select
+        'vpp_event_hours' as metric_id,
+        program_id as scope,
+        duration_hours - 0.25 as reference_low,
+        duration_hours + 0.25 as reference_high
+    from programs
+),
+
+referenced as (
+    select
+        metrics.metric_id,
+        metrics.scope,
+        metrics.measured_value,
+        metrics.sample_size,
+        coalesce(exact.area, fallback.area) as area,
+        coalesce(exact.metric, fallback.metric) as metric,
+        coalesce(exact.unit, fallback.unit) as unit,
+        coalesce(exact.min_sample, fallback.min_sample) as min_sample,
+        coalesce(exact.reference, fallback.reference) as reference,
+        coalesce(exact.reference_low, state_references.reference_low, fallback.reference_low) as reference_low,
+        coalesce(exact.reference_high, state_references.reference_high, fallback.reference_high) as reference_high
+    from metrics
+    left join targets as exact
+        on metrics.metric_id = exact.metric_id and metrics.scope = exact.scope
+    left join targets as fallback
+        on metrics.metric_id = fallback.metric_id and fallback.scope = '*'
+    left join state_references
+        on metrics.metric_id = state_references.metric_id and metrics.scope = state_references.scope
+),
+
+final as (
+    select
+        metric_id,
+        area,
+        metric,
+        scope,
+        unit,
+        measured_value,
+        reference_low,
+        reference_high,
+        sample_size,
+        min_sample,
+        case
+            when measured_value is null or sample_size < min_sample then 'insufficient_data'
+            when
+                (reference_low is null or measured_value >= reference_low)
+                and (reference_high is null or measured_value <= reference_high)
+                then 'pass'
+            else 'fail'
+        end as status,
+        reference
+    from referenced
+)
+
+select * from final
