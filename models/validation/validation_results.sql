@@ -72,26 +72,38 @@ state_references as (
     from programs
 ),
 
-referenced as (
+-- per-state and per-programme metrics are listed for every state and programme, measured or not
+scoped as (
     select
-        metrics.metric_id,
-        metrics.scope,
+        coalesce(metrics.metric_id, state_references.metric_id) as metric_id,
+        coalesce(metrics.scope, state_references.scope) as scope,
         metrics.measured_value,
         metrics.sample_size,
+        state_references.reference_low,
+        state_references.reference_high
+    from metrics
+    full outer join state_references
+        on metrics.metric_id = state_references.metric_id and metrics.scope = state_references.scope
+),
+
+referenced as (
+    select
+        scoped.metric_id,
+        scoped.scope,
+        scoped.measured_value,
+        scoped.sample_size,
         coalesce(exact.area, fallback.area) as area,
         coalesce(exact.metric, fallback.metric) as metric,
         coalesce(exact.unit, fallback.unit) as unit,
         coalesce(exact.min_sample, fallback.min_sample) as min_sample,
         coalesce(exact.reference, fallback.reference) as reference,
-        coalesce(exact.reference_low, state_references.reference_low, fallback.reference_low) as reference_low,
-        coalesce(exact.reference_high, state_references.reference_high, fallback.reference_high) as reference_high
-    from metrics
+        coalesce(exact.reference_low, scoped.reference_low, fallback.reference_low) as reference_low,
+        coalesce(exact.reference_high, scoped.reference_high, fallback.reference_high) as reference_high
+    from scoped
     left join targets as exact
-        on metrics.metric_id = exact.metric_id and metrics.scope = exact.scope
+        on scoped.metric_id = exact.metric_id and scoped.scope = exact.scope
     left join targets as fallback
-        on metrics.metric_id = fallback.metric_id and fallback.scope = '*'
-    left join state_references
-        on metrics.metric_id = state_references.metric_id and metrics.scope = state_references.scope
+        on scoped.metric_id = fallback.metric_id and fallback.scope = '*'
 ),
 
 final as (
