@@ -1,7 +1,7 @@
 -- Every realism metric of the pack beside its published reference, tolerance and citation, with a verdict:
 -- pass, fail, or insufficient_data (too few homes, or a pack too short for the metric - e.g. the dev pack).
 -- References live in seed validation_targets; per-state PV and load references and per-programme VPP design
--- values come from the seeds that cite them (territories, vpp_programs).
+-- values come from the seeds that cite them (territories, solar_design_factors, vpp_programs).
 with
 
 targets as (
@@ -14,6 +14,13 @@ territories as (
 
 programs as (
     select * from {{ ref('vpp_programs') }}
+),
+
+light_shading as (
+    -- solar access of a lightly shaded roof, as the design tool applies it
+    select annual_factor
+    from {{ ref('solar_design_factors') }}
+    where factor_type = 'shading' and band = 'low'
 ),
 
 metrics as (
@@ -37,11 +44,12 @@ metrics as (
 state_references as (
     select
         'pv_specific_yield_south' as metric_id,
-        state as scope,
-        0.97 * avg(pvwatts_kwh_per_kw) * 0.9 as reference_low,
-        0.97 * avg(pvwatts_kwh_per_kw) * 1.1 as reference_high
+        territories.state as scope,
+        max(light_shading.annual_factor) * avg(territories.pvwatts_kwh_per_kw) * 0.9 as reference_low,
+        max(light_shading.annual_factor) * avg(territories.pvwatts_kwh_per_kw) * 1.1 as reference_high
     from territories
-    group by state
+    cross join light_shading
+    group by territories.state
     union all
     select
         'load_baseline_annual_kwh' as metric_id,

@@ -178,49 +178,39 @@ def release(root: Path, pack: str, raw: Path) -> Path:
 
 def charts(root: Path, pack: str) -> Path:
     """Render the charts again into an existing release (e.g. after editing charts.py)."""
-    import duckdb
-
-    db = database_path(root, pack)
-    target = work_dir(root) / "release" / pack
-    if not (target / "manifest.json").exists():
-        raise SolsticeError(f"no release of pack {pack} at {target}; run `solstice release --pack {pack}` first.")
-    ensure_unlocked(db)
-    partial = target / f".charts.partial-{os.getpid()}"
-    shutil.rmtree(partial, ignore_errors=True)
-    try:
-        with duckdb.connect(str(db), read_only=True) as con:
-            written = render_charts(con, partial)
-        shutil.rmtree(target / "charts", ignore_errors=True)
-        partial.rename(target / "charts")
-    except BaseException:
-        shutil.rmtree(partial, ignore_errors=True)
-        raise
-    log(f"{len(written)} charts written: {target / 'charts'}")
-    return target / "charts"
+    written = _rewrite_release_folder(root, pack, "charts", render_charts)
+    log(f"{len(written)} charts written: {work_dir(root) / 'release' / pack / 'charts'}")
+    return work_dir(root) / "release" / pack / "charts"
 
 
 def validate(root: Path, pack: str, raw: Path) -> dict:
     """Write the validation report into the pack's release again; return the verdict counts."""
+    seed = int(pack_manifest(raw)["config"]["seed"])
+    counts = _rewrite_release_folder(root, pack, "validation", lambda con, out: write_report(con, out, pack, seed))
+    log(f"{_verdicts(counts)} -> {work_dir(root) / 'release' / pack / 'validation' / 'VALIDATION_REPORT.md'}")
+    return counts
+
+
+def _rewrite_release_folder(root: Path, pack: str, folder: str, write):
+    """Run `write(connection, out_dir)` aside and swap the result in as release/<pack>/<folder>."""
     import duckdb
 
     db = database_path(root, pack)
     target = work_dir(root) / "release" / pack
     if not (target / "manifest.json").exists():
         raise SolsticeError(f"no release of pack {pack} at {target}; run `solstice release --pack {pack}` first.")
-    seed = int(pack_manifest(raw)["config"]["seed"])
     ensure_unlocked(db)
-    partial = target / f".validation.partial-{os.getpid()}"
+    partial = target / f".{folder}.partial-{os.getpid()}"
     shutil.rmtree(partial, ignore_errors=True)
     try:
         with duckdb.connect(str(db), read_only=True) as con:
-            counts = write_report(con, partial, pack, seed)
-        shutil.rmtree(target / "validation", ignore_errors=True)
-        partial.rename(target / "validation")
+            result = write(con, partial)
+        shutil.rmtree(target / folder, ignore_errors=True)
+        partial.rename(target / folder)
     except BaseException:
         shutil.rmtree(partial, ignore_errors=True)
         raise
-    log(f"{_verdicts(counts)} -> {target / 'validation' / 'VALIDATION_REPORT.md'}")
-    return counts
+    return result
 
 
 def _verdicts(counts: dict) -> str:
