@@ -45,6 +45,7 @@ fix: install
 	$(BIN)/sqlfluff fix models tests/invariants tests/causal analyses
 
 benchmark: install
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e '.[benchmark]'
 	$(BIN)/python benchmarks/benchmark_pack.py --pack $(PACK)
 
 clean:

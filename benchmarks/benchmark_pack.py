@@ -1,9 +1,11 @@
 """Benchmark a pack end to end: generation, `dbt build` (all tests) and release.
 
-Prints wall seconds per step, raw rows per second, household-years per second and the peak resident
-memory of the whole process tree (generator workers and dbt included), sampled every 0.1 s.
+Prints, per step: wall seconds, rows per second, household-years per second, the peak resident memory of
+the whole process tree (generator workers and dbt included) and the peak disk the step added, sampled every
+0.1 s; then the sizes of the raw pack, the DuckDB file, the month partitions and the release; and NREL PySAM's
+household-years per second on all cores in the same run (benchmarks/pysam_reference.py), as a ratio.
 
-    .venv/bin/python benchmarks/benchmark_pack.py --pack mvp
+    .venv/bin/python benchmarks/benchmark_pack.py --pack mvp          (make benchmark PACK=mvp)
 """
 
 from __future__ import annotations
@@ -11,6 +13,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import shutil
 import subprocess
 import sys
 import threading
@@ -44,17 +47,28 @@ def tree_rss_bytes(pid: int) -> int:
     return total
 
 
-def timed(command: list[str]) -> tuple[float, int]:
-    """Run a command; return its wall seconds and the peak RSS of its process tree."""
+def disk_used() -> int:
+    return shutil.disk_usage(ROOT).used
+
+
+def size(path: Path) -> int:
+    if path.is_file():
+        return path.stat().st_size
+    return sum(p.stat().st_size for p in path.rglob("*") if p.is_file()) if path.exists() else 0
+
+
+def timed(command: list[str]) -> tuple[float, int, int]:
+    """Run a command; return its wall seconds, the peak RSS of its process tree and the peak disk it added."""
     started = time.perf_counter()
     process = subprocess.Popen(command, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
-    peak = 0
+    peak, disk_before, disk_peak = 0, disk_used(), 0
     done = threading.Event()
 
     def sample():
-        nonlocal peak
+        nonlocal peak, disk_peak
         while not done.is_set():
             peak = max(peak, tree_rss_bytes(process.pid))
+            disk_peak = max(disk_peak, disk_used() - disk_before)
             time.sleep(0.1)
 
     sampler = threading.Thread(target=sample, daemon=True)
@@ -64,34 +78,58 @@ def timed(command: list[str]) -> tuple[float, int]:
     sampler.join()
     if process.returncode != 0:
         sys.exit(f"{' '.join(command)} failed:\n{err[-3000:]}")
-    return time.perf_counter() - started, peak
+    return time.perf_counter() - started, peak, disk_peak
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--pack", default="mvp")
+    parser.add_argument("--pysam-homes", type=int, default=200, help="home-years PySAM simulates for its figure")
+    parser.add_argument("--skip-generate", action="store_true", help="time build and release of the pack on disk")
     args = parser.parse_args()
 
-    generate_s, generate_peak = timed([str(BIN / "solstice"), "generate", "--pack", args.pack])
-    build_s, build_peak = timed([str(BIN / "solstice"), "build", "--pack", args.pack])
-    release_s, release_peak = timed([str(BIN / "solstice"), "release", "--pack", args.pack])
+    solstice = str(BIN / "solstice")
+    steps = {}
+    if not args.skip_generate:
+        steps["generate"] = timed([solstice, "generate", "--pack", args.pack])
+    steps["dbt build"] = timed([solstice, "build", "--pack", args.pack])
+    steps["release"] = timed([solstice, "release", "--pack", args.pack])
 
     manifest = json.loads((ROOT / "data" / "raw" / args.pack / "_pack.json").read_text())
     config = manifest["config"]
     raw_rows = sum(manifest["row_counts"].values())
+    telemetry_rows = manifest["row_counts"]["fleet/telemetry_hourly"]
     household_years = config["households"] * config["months"] / 12
     results = json.loads((ROOT / "target" / "run_results.json").read_text())
     gib = 1024**3
-    print(f"pack                       {args.pack}: {config['households']:,} households x {config['months']} months")
-    print(f"raw rows                   {raw_rows:,} ({manifest['row_counts']['fleet/telemetry_hourly']:,} telemetry)")
-    print(f"generate wall s            {generate_s:8.1f}   peak RSS {generate_peak / gib:5.2f} GiB")
-    print(f"dbt build wall s           {build_s:8.1f}   peak RSS {build_peak / gib:5.2f} GiB   "
-          f"({len(results['results'])} nodes)")
-    print(f"release wall s             {release_s:8.1f}   peak RSS {release_peak / gib:5.2f} GiB")
-    print(f"generate + build wall s    {generate_s + build_s:8.1f}")
-    print(f"raw rows / s (generate)    {raw_rows / generate_s:12,.0f}")
-    print(f"household-years / s        {household_years / (generate_s + build_s):8.1f}  (generate + build)")
-    print(f"peak RSS (any step)        {max(generate_peak, build_peak, release_peak) / gib:5.2f} GiB")
+    print(f"pack                       {args.pack}: {config['households']:,} households x {config['months']} months, "
+          f"{telemetry_rows:,} hourly readings ({raw_rows:,} raw rows)")
+    for step, (wall, rss, disk) in steps.items():
+        print(f"{step:<18} wall s {wall:8.1f}   {telemetry_rows / wall:12,.0f} hourly rows/s   "
+              f"{household_years / wall:8.1f} household-years/s   peak RSS {rss / gib:5.2f} GiB   "
+              f"peak disk +{disk / gib:5.2f} GiB")
+    total = sum(wall for wall, _, _ in steps.values())
+    print(f"{'end to end':<18} wall s {total:8.1f}   {household_years / total:8.1f} household-years/s   "
+          f"peak RSS {max(rss for _, rss, _ in steps.values()) / gib:5.2f} GiB   ({len(results['results'])} dbt nodes)")
+    data = ROOT / "data"
+    sizes = {"raw": size(data / "raw" / args.pack), "database": size(data / f"solstice_{args.pack}.duckdb"),
+             "month partitions": size(data / f"solstice_{args.pack}.hourly"),
+             "release": size(ROOT / "release" / args.pack)}
+    print("disk                       " + ", ".join(f"{name} {value / gib:.2f} GiB" for name, value in sizes.items())
+          + f"; total {sum(sizes.values()) / gib:.2f} GiB (hard-linked sub-daily files counted in both)")
+    if "generate" in steps:
+        try:
+            sys.path.insert(0, str(Path(__file__).parent))
+            from pysam_reference import pysam_household_years_per_second
+
+            pysam = pysam_household_years_per_second(n_homes=args.pysam_homes)
+        except RuntimeError as exc:
+            print(f"PySAM reference           skipped: {exc}")
+            return
+        ours = household_years / steps["generate"][0]
+        print(f"PySAM reference            {pysam['household_years_per_s']:.1f} household-years/s on {pysam['jobs']} "
+              f"processes ({pysam['household_years']} home-years in {pysam['wall_s']:.1f} s); generation is "
+              f"{ours / pysam['household_years_per_s']:.1f}x that ({ours:.1f} household-years/s)")
 
 
 if __name__ == "__main__":

@@ -17,6 +17,7 @@ from .validation_report import write_report
 from .config import work_dir
 from .errors import SolsticeError
 from .generate import MANIFEST, log
+from .resources import check_disk_for_build, explain_resource_failure
 from .validate import check_raw_pack
 
 # The 14 tables of the schema, in the schema's order, with the key each release file is sorted by
@@ -37,11 +38,21 @@ SCHEMA_TABLES = {
     "channel_attribution": "household_id",
     "portfolio_kpis_daily": "date, state",
 }
+# The schema's optional sub-daily tables (premium): month-partitioned Parquet, released as built.
+SUB_DAILY_TABLES = {
+    "hourly_energy": "household_id, interval_start_at",
+    "dispatch_intervals": "dispatch_event_id, interval_start_at",
+}
 TOOLS = ["dbt-core", "dbt-duckdb", "duckdb", "pvlib", "numpy", "pandas", "pyarrow", "solstice-pack"]
 
 
 def database_path(root: Path, pack: str) -> Path:
     return work_dir(root) / "data" / f"solstice_{pack}.duckdb"
+
+
+def hourly_path(root: Path, pack: str) -> Path:
+    """Month-partitioned Parquet of the models built month by month (macros/month_partition.sql)."""
+    return database_path(root, pack).with_suffix(".hourly")
 
 
 def build_marker(root: Path, pack: str) -> Path:
@@ -69,7 +80,8 @@ def pack_manifest(raw: Path) -> dict:
     path = raw / MANIFEST
     if not path.exists():
         raise SolsticeError(
-            f"no generated pack at {raw} ({MANIFEST} is missing). Run `solstice generate --pack <name>` first.")
+            f"no generated pack at {raw} ({MANIFEST} is missing). Generate it first: `solstice generate --pack "
+            f"{raw.name}` (or `make pack PACK={raw.name}`).")
     try:
         return json.loads(path.read_text())
     except json.JSONDecodeError as exc:
@@ -96,26 +108,42 @@ def dbt_command(root: Path, pack: str, args: list[str], vars_: dict | None = Non
                             "and target/run_results.json.")
 
 
-def pack_vars(raw: Path) -> dict:
+def pack_vars(raw: Path, sub_daily: bool | None = None, rebuild_months: list[str] | None = None) -> dict:
     config = pack_manifest(raw)["config"]
-    return {
+    vars_ = {
         "pack": config["pack"],
         "raw_root": str(raw.resolve()),
         "pack_start_date": config["start_date"],
         "pack_end_date": config["end_date"],
+        "sub_daily": bool(config.get("sub_daily", False) if sub_daily is None else sub_daily),
     }
+    if rebuild_months:
+        vars_["rebuild_months"] = rebuild_months
+    return vars_
 
 
-def dbt_build(root: Path, pack: str, raw: Path, select: str | None = None) -> None:
-    vars_ = pack_vars(raw)
+def dbt_build(root: Path, pack: str, raw: Path, select: str | None = None, sub_daily: bool | None = None,
+              rebuild_months: list[str] | None = None) -> None:
+    vars_ = pack_vars(raw, sub_daily, rebuild_months)
     check_raw_pack(root, raw)
     db = database_path(root, pack)
     db.parent.mkdir(parents=True, exist_ok=True)
     ensure_unlocked(db)
     marker = build_marker(root, pack)
     marker.unlink(missing_ok=True)
+    if not select and not rebuild_months:
+        # A full build replaces everything: start from an empty database, so rebuilding never grows the file
+        # (DuckDB does not give freed blocks back), and from no month partitions of an earlier pack.
+        for path in (db, db.with_suffix(".duckdb.wal")):
+            path.unlink(missing_ok=True)
+        shutil.rmtree(hourly_path(root, pack), ignore_errors=True)
+    check_disk_for_build(root, pack, raw, vars_["sub_daily"])
     started = time.perf_counter()
-    dbt_command(root, pack, ["build", *(["--select", select] if select else [])], vars_)
+    try:
+        dbt_command(root, pack, ["build", *(["--select", select] if select else [])], vars_)
+    except SolsticeError:
+        explain_resource_failure(root, pack_manifest(raw)["config"])
+        raise
     if not select:  # only a complete build may be released
         marker.write_text(json.dumps({"pack": pack, "raw_root": str(raw.resolve()),
                                       "finished_at": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")}))
@@ -151,6 +179,7 @@ def release(root: Path, pack: str, raw: Path) -> Path:
                     raise SolsticeError(f"mart {table} is missing from {db}; run `solstice build --pack {pack}`.")
                 con.execute(f"copy {relation} to '{staging / 'parquet' / table}.parquet' (format parquet, compression zstd)")
                 con.execute(f"copy {relation} to '{staging / 'csv' / table}.csv' (header, delimiter ',')")
+        counts.update(release_sub_daily(root, pack, staging / "parquet"))
         (staging / "manifest.json").write_text(json.dumps({
             "pack": pack,
             "built_at": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
@@ -174,6 +203,29 @@ def release(root: Path, pack: str, raw: Path) -> Path:
         raise
     log(f"release written: {target} ({sum(counts.values()):,} rows in {len(counts)} tables)")
     return target
+
+
+def release_sub_daily(root: Path, pack: str, parquet: Path) -> dict:
+    """Put the sub-daily marts, if built, into the release as they are on disk: <table>/month=YYYY-MM/*.parquet,
+    hard-linked (no second copy of the largest tables) where the release is on the same disk."""
+    import duckdb
+
+    counts = {}
+    for table in SUB_DAILY_TABLES:
+        built = hourly_path(root, pack) / table
+        files = sorted(built.glob("month=*/*.parquet"))
+        if not files:
+            continue
+        for source in files:
+            target = parquet / table / source.parent.name / source.name
+            target.parent.mkdir(parents=True, exist_ok=True)
+            try:
+                os.link(source, target)
+            except OSError:
+                shutil.copy2(source, target)
+        with duckdb.connect() as con:
+            counts[table] = con.execute("select count(*) from read_parquet(?)", [[str(f) for f in files]]).fetchone()[0]
+    return counts
 
 
 def charts(root: Path, pack: str) -> Path:
@@ -233,7 +285,7 @@ def data_dictionary(root: Path, counts: dict) -> str:
     models = {n["name"]: n for n in manifest["nodes"].values() if n.get("resource_type") == "model"}
     lines = ["# Solstice Residential Energy Simulation Pack — data dictionary", "",
              "Generated from the dbt documentation of the marts. Parquet is canonical; CSV mirrors it.", ""]
-    for table in SCHEMA_TABLES:
+    for table in [*SCHEMA_TABLES, *(t for t in SUB_DAILY_TABLES if t in counts)]:
         node = models.get(table, {})
         lines += [f"## `{table}`", "", node.get("description", "").strip(), "",
                   f"Rows: {counts.get(table, 0):,}", "", "| column | type | description |", "|---|---|---|"]

@@ -23,7 +23,8 @@ Solstice Residential Energy Simulation Pack.
   solstice packs                                    list the named packs in packs.yml
 
 Run `solstice COMMAND --help` for a command's options. Packs: dev (50 homes x 2 months, for trying
-things), mvp (the default: 5,000 homes x 12 months), premium (100,000 homes x 36 months).
+things), mvp (the default: 5,000 homes x 12 months), premium-25k (25,000 homes x 24 months) and
+premium (100,000 homes x 36 months), both with the sub-daily marts.
 """
 
 
@@ -40,6 +41,9 @@ def _add_pack_options(parser: argparse.ArgumentParser, overrides: bool) -> None:
                                                "(shared feeds are written whole); shards concatenate to the full pack")
         parser.add_argument("--defect-rate", dest="defect_rate", metavar="SHARE",
                             help="share of telemetry readings delivered with a feed defect (default 0.001; 0 = clean)")
+        parser.add_argument("--sub-daily", dest="sub_daily", action="store_true", default=None,
+                            help="also build and release the sub-daily marts (hourly_energy, dispatch_intervals); "
+                                 "on for the premium packs")
         parser.add_argument("--jobs", type=int, metavar="N", default=min(os.cpu_count() or 1, 4),
                             help="worker processes for the household simulation (default: CPU cores, at most 4); "
                                  "the output does not depend on it")
@@ -63,6 +67,11 @@ def build_parser() -> argparse.ArgumentParser:
     _add_pack_options(build, overrides=False)
     build.add_argument("--raw", metavar="DIR", help="raw folder to build from (default: data/raw/<pack>)")
     build.add_argument("--select", metavar="SELECTOR", help="dbt selection, e.g. +billing_and_savings (default: everything)")
+    build.add_argument("--sub-daily", dest="sub_daily", action="store_true", default=None,
+                       help="also build the sub-daily marts (default: as the pack was generated)")
+    build.add_argument("--rebuild-months", dest="rebuild_months", metavar="LIST",
+                       help="recompute only these months (YYYY-MM,...) of the models built month by month; "
+                            "the other months stay as built")
 
     release = sub.add_parser("release", help="export the 14 schema tables to release/<pack>/ (Parquet, CSV, charts)",
                              description="Export the 14 marts of the last fully passing build to release/<pack>/: "
@@ -131,7 +140,7 @@ def _run(args) -> int:
     if args.command in ("generate", "pack"):
         overrides = dict(households=args.households, months=args.months, start=args.start, seed=args.seed,
                          states=args.states, batch_size=args.batch_size, shard=args.shard,
-                         defect_rate=args.defect_rate, known_states=ref.states)
+                         defect_rate=args.defect_rate, sub_daily=args.sub_daily, known_states=ref.states)
     config = resolve_pack(root, args.pack, **overrides)
 
     from . import build as builder
@@ -141,7 +150,9 @@ def _run(args) -> int:
     if args.command == "generate":
         generate(config, ref, Path(args.out) if args.out else raw, jobs=args.jobs)
     elif args.command == "build":
-        builder.dbt_build(root, config.pack, Path(args.raw).resolve() if args.raw else raw, select=args.select)
+        months = [m.strip() for m in args.rebuild_months.split(",") if m.strip()] if args.rebuild_months else None
+        builder.dbt_build(root, config.pack, Path(args.raw).resolve() if args.raw else raw, select=args.select,
+                          sub_daily=args.sub_daily, rebuild_months=months)
     elif args.command == "release":
         builder.release(root, config.pack, raw)
     elif args.command == "charts":

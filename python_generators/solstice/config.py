@@ -51,6 +51,8 @@ class PackConfig:
     # Share of telemetry readings delivered with a defect real feeds have (duplicate, gap, late, spike,
     # negative reading, Wh instead of kWh); staging quarantines or repairs them. 0 gives a clean feed.
     defect_rate: float = 0.001
+    # Build the sub-daily marts (hourly energy, dispatch intervals) too; the generator writes the same raw data.
+    sub_daily: bool = False
 
     def household_numbers(self):
         """The household numbers (1-based) this run simulates: all, or this shard's contiguous block."""
@@ -85,6 +87,7 @@ class PackConfig:
             "raw_root": str(raw_dir),
             "pack_start_date": self.start_date.isoformat(),
             "pack_end_date": self.end_date.isoformat(),
+            "sub_daily": self.sub_daily,
         }
 
     def to_json(self) -> str:
@@ -127,6 +130,7 @@ def resolve_pack(
     batch_size=None,
     shard=None,
     defect_rate=None,
+    sub_daily=None,
     known_states: set[str] | None = None,
 ) -> PackConfig:
     """A validated PackConfig: the named pack's settings with any given overrides applied."""
@@ -181,6 +185,9 @@ def resolve_pack(
         shard_value = (int(match.group(1)), int(match.group(2)))
         if shard_value[1] > n_households:
             raise ConfigError(f"--shard {shard} splits {n_households} households into more shards than households.")
+    sub_daily_value = base.get("sub_daily", False) if sub_daily is None else sub_daily
+    if not isinstance(sub_daily_value, bool):
+        raise ConfigError(f"sub_daily of pack {name!r} in packs.yml must be true or false, got {sub_daily_value!r}.")
     return PackConfig(
         pack=name,
         households=n_households,
@@ -191,4 +198,5 @@ def resolve_pack(
         batch_size=batch,
         shard=shard_value,
         defect_rate=rate,
+        sub_daily=sub_daily_value,
     )

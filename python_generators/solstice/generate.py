@@ -28,6 +28,7 @@ from .devices import Simulator, reference_cooling_kwh
 from .errors import ConfigError
 from .population import Population
 from .reference import Reference
+from .resources import check_disk_for_generate
 from .validate import arrow_schema, raw_contract
 from .world import Clock, build_territory, dispatch_calls, market_prices, outages, weather_frame
 
@@ -108,6 +109,7 @@ def publish(staging: Path, out: Path) -> None:
 
 def generate(config: PackConfig, ref: Reference, out: Path, jobs: int = 1) -> dict:
     started = time.perf_counter()
+    check_disk_for_generate(config.to_dict(), out)
     staging = prepare_output(out, config)
     try:
         counts = _generate_into(config, ref, staging, started, jobs)
@@ -223,6 +225,7 @@ def _generate_into(config: PackConfig, ref: Reference, root: Path, started: floa
     telemetry_rows = 0
     batches = [np.arange(first, min(first + config.batch_size, len(numbers)))
                for first in range(0, len(numbers), config.batch_size)]
+    households_started = time.perf_counter()
     with _pool(min(jobs, len(batches))) as pool:
         results = pool.imap(_simulate_batch, enumerate(batches)) if pool else map(_simulate_batch, enumerate(batches))
         for b, (idx, result, rows) in enumerate(results):
@@ -230,8 +233,10 @@ def _generate_into(config: PackConfig, ref: Reference, root: Path, started: floa
             tickets.append(result.tickets)
             responses.append(result.responses)
             telemetry_rows += rows
+            per_batch = (time.perf_counter() - households_started) / (b + 1)
             log(f"households {idx[-1] + 1:,}/{len(numbers):,} (batch {b + 1}/{len(batches)}): "
-                f"{telemetry_rows:,} telemetry rows, {time.perf_counter() - started:.1f} s")
+                f"{telemetry_rows:,} telemetry rows, {time.perf_counter() - started:.1f} s, "
+                f"about {per_batch * (len(batches) - b - 1):.0f} s left")
     counts["fleet/telemetry_hourly"] = telemetry_rows
 
     # Entity exports -------------------------------------------------------------------------------------

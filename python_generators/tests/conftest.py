@@ -62,8 +62,9 @@ def read_telemetry():
 
 @pytest.fixture(scope="session")
 def dev_release(tmp_path_factory, root):
-    """`solstice pack --pack dev` run once: (work folder with data/ and release/, the completed process)."""
+    """`solstice pack --pack dev --sub-daily` run once: (work folder with data/ and release/, the completed
+    process). With the sub-daily marts, so their build, tests and release are covered too."""
     workdir = tmp_path_factory.mktemp("work")
-    result = solstice(["pack", "--pack", "dev"], workdir, root)
+    result = solstice(["pack", "--pack", "dev", "--sub-daily"], workdir, root)
     assert result.returncode == 0, result.stdout[-4000:] + result.stderr[-4000:]
     return workdir, result

@@ -3,12 +3,17 @@
 --                       when it could not have bought any), plus the fixed charge;
 --   with the system:    grid imports at the import rate, minus exports at the export credit, plus the fixed charge.
 -- The fixed monthly charge is prorated by day: charge / days in that calendar month.
-{{ config(materialized='table') }}
+-- Built month by month (local month): the hours of one month are grouped at a time.
+{{ config(materialized='monthly_parquet') }}
 
 with
 
 hours as (
     select * from {{ ref('int_telemetry_hours_priced') }}
+    where
+        {{ in_month_partition('local_date') }}
+        -- the UTC hours around the month, so the raw feed's other months are skipped
+        and {{ in_month_partition('interval_start_at', margin_days=1) }}
 ),
 
 tariffs as (

@@ -2,8 +2,9 @@
 -- documented rule: copy the home's reading at the same UTC hour on the nearest day with one, looking up to
 -- var('telemetry_fill_max_days') days back and forward (back first on a tie). A copied reading is a real,
 -- internally balanced hour of the same home, so daily energy balances and bills stay consistent.
+-- Built month by month (local month of the missing hour); a month reads the readings of the days around it.
 {{ config(
-    materialized='table',
+    materialized='monthly_parquet',
     pre_hook="{{ keep_planned_build_side() }}",
     post_hook="{{ restore_build_side() }}",
 ) }}
@@ -38,6 +39,7 @@ clock as (
 
 counted as (
     select * from {{ ref('int_telemetry_days_counted') }}
+    where {{ in_month_partition('local_date') }}
 ),
 
 day_offsets as (
@@ -51,6 +53,7 @@ clock_days as (
         local_date,
         hours_in_local_day as hours_in_day
     from clock
+    where {{ in_month_partition('local_date') }}
 ),
 
 service_days as (
@@ -95,8 +98,10 @@ present_hours as (
     select
         telemetry.household_id,
         telemetry.interval_start_at
-    from {{ ref('stg_fleet__telemetry_hourly') }} as telemetry
-    where exists (
+    from {{ ref('int_telemetry_readings_localized') }} as telemetry
+    where
+        {{ in_month_partition('telemetry.local_date') }}
+        and exists (
             select 1 as found
             from expected_hours
             where
@@ -130,8 +135,10 @@ source_hours as (
 
 nearby_readings as (
     select telemetry.*
-    from {{ ref('stg_fleet__telemetry_hourly') }} as telemetry
-    where exists (
+    from {{ ref('int_telemetry_readings_localized') }} as telemetry
+    where
+        {{ in_month_partition('telemetry.local_date', margin_days=var('telemetry_fill_max_days') + 1) }}
+        and exists (
             select 1 as found
             from source_hours
             where

@@ -74,7 +74,7 @@ outage_readings as (
         telemetry.interval_start_at,
         telemetry.grid_up_flag,
         telemetry.critical_load_kwh
-    from {{ ref('stg_fleet__telemetry_hourly') }} as telemetry
+    from {{ ref('int_telemetry_readings_localized') }} as telemetry
     where exists (
             select 1 as found
             from feeder_hours

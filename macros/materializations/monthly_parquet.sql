@@ -1,0 +1,104 @@
+{#- monthly_parquet: a model computed one month at a time and stored as Parquet beside the database,
+    one hive partition per month (<database>.hourly/<model>/month=YYYY-MM/data_0.parquet); the relation dbt
+    creates is a view over those files (the month is the folder's name, not a column).
+
+    Why: the hourly feed of a large pack does not fit in memory as one query (DuckDB's hash aggregates and
+    joins grow with their groups), and does not belong inside the database file. Run month by month, memory
+    follows one month of homes, and the database holds only daily and coarser tables.
+
+    The model's SQL selects one month through `in_month_partition(...)` (macros/month_partition.sql), which
+    reads the month's bounds from DuckDB variables that this materialization sets before each month.
+    Months: the pack's local calendar months; with `config(partition_clock='utc')`, the UTC months the
+    feed touches (the pack's months and the next one, where the last local day ends in UTC).
+    `--vars '{rebuild_months: [2025-03]}'` recomputes only the months named and keeps the others. -#}
+{% materialization monthly_parquet, adapter='duckdb' %}
+    {%- set target_relation = this.incorporate(type='view') -%}
+    {%- set location = partition_location(this) -%}
+    {%- set months = pack_months(utc_tail=config.get('partition_clock', 'local') == 'utc') -%}
+    {%- set rebuild = var('rebuild_months', none) -%}
+    {%- if rebuild is string -%}{%- set rebuild = rebuild.split(',') | map('trim') | list -%}{%- endif -%}
+    {%- set existing_relation = load_cached_relation(this) -%}
+
+    {{ run_hooks(pre_hooks, inside_transaction=False) }}
+    {{ run_hooks(pre_hooks, inside_transaction=True) }}
+
+    {%- if existing_relation is not none and existing_relation.type != 'view' -%}
+        {{ adapter.drop_relation(existing_relation) }}
+    {%- endif -%}
+    {%- if config.get('contract').enforced -%}
+        {#- the model's columns and types against its yml, as dbt checks a contracted table -#}
+        {{ get_assert_columns_equivalent(sql) }}
+    {%- endif -%}
+    {#- DuckDB writes a COPY with one thread inside a transaction (dbt-duckdb #586): commit, and write each month
+        on its own (a month is written whole or, if interrupted, rewritten by the next build). -#}
+    {{ adapter.commit() }}
+    {{ ensure_directory(location) }}
+
+    {#- One look at the folder: which months are on disk already. -#}
+    {%- set on_disk = run_query("select file from glob('" ~ location ~ "/month=*/data_0.parquet')").columns[0].values() | list -%}
+    {%- set todo, files = [], [] -%}
+    {%- for month in months -%}
+        {%- set file = location ~ '/month=' ~ month.label ~ '/data_0.parquet' -%}
+        {%- if rebuild is none or month.label in rebuild -%}
+            {%- do todo.append(month) -%}
+        {%- elif file not in on_disk -%}
+            {{ exceptions.raise_compiler_error(
+                this.identifier ~ ': month ' ~ month.label ~ ' is not on disk at ' ~ location ~ ', so rebuilding only '
+                ~ rebuild | join(', ') ~ ' cannot complete the model. Build it whole first: `dbt build --select '
+                ~ this.identifier ~ '` without rebuild_months.') }}
+        {%- endif -%}
+    {%- endfor -%}
+    {%- set clock = namespace(started=modules.datetime.datetime.now()) -%}
+    {%- for month in todo -%}
+        {%- set started = modules.datetime.datetime.now() -%}
+        {%- call statement('month_bounds', auto_begin=False) -%}
+            set variable partition_start = date '{{ month.start }}';
+            set variable partition_end = date '{{ month.end }}';
+        {%- endcall -%}
+        {#- A month already on disk is overwritten in place (even by an empty result); a new one is written
+            as a hive partition, which creates its folder. -#}
+        {%- set file = location ~ '/month=' ~ month.label ~ '/data_0.parquet' -%}
+        {%- if file in on_disk -%}
+            {%- call statement('write_month', auto_begin=False) -%}
+                copy ({{ sql }}) to '{{ file }}' (format parquet, compression zstd, use_tmp_file true)
+            {%- endcall -%}
+        {%- else -%}
+            {%- call statement('write_month', auto_begin=False) -%}
+                copy (select *, '{{ month.label }}' as month from ({{ sql }}) as month_rows)
+                to '{{ location }}' (
+                    format parquet, compression zstd, partition_by (month), overwrite_or_ignore,
+                    filename_pattern 'data_{i}'
+                )
+            {%- endcall -%}
+        {%- endif -%}
+        {%- set now = modules.datetime.datetime.now() -%}
+        {%- set per_month = (now - clock.started).total_seconds() / loop.index -%}
+        {{ log('    ' ~ this.identifier ~ ' ' ~ month.label ~ ' (' ~ loop.index ~ '/' ~ todo | length ~ ') in '
+               ~ '%.1f' % (now - started).total_seconds() ~ ' s, about '
+               ~ '%.0f' % (per_month * (todo | length - loop.index)) ~ ' s left', info=true) }}
+    {%- endfor -%}
+    {%- call statement('month_bounds', auto_begin=False) -%}
+        reset variable partition_start;
+        reset variable partition_end;
+    {%- endcall -%}
+
+    {#- The view reads the pack's months only (a folder may hold months of an earlier, longer pack). -#}
+    {%- set on_disk = run_query("select file from glob('" ~ location ~ "/month=*/data_0.parquet')").columns[0].values() | list -%}
+    {%- for month in months -%}
+        {%- set file = location ~ '/month=' ~ month.label ~ '/data_0.parquet' -%}
+        {%- if file in on_disk -%}{%- do files.append("'" ~ file ~ "'") -%}{%- endif -%}
+    {%- endfor -%}
+    {%- call statement('main') -%}
+        create or replace view {{ target_relation }} as
+        {% if files -%}
+            select * from read_parquet([{{ files | join(', ') }}], hive_partitioning = false)
+        {%- else -%}
+            select * from ({{ sql }}) as no_rows limit 0
+        {%- endif %}
+    {%- endcall -%}
+
+    {{ run_hooks(post_hooks, inside_transaction=True) }}
+    {{ adapter.commit() }}
+    {{ run_hooks(post_hooks, inside_transaction=False) }}
+    {{ return({'relations': [target_relation]}) }}
+{% endmaterialization %}

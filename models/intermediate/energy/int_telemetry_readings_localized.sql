@@ -1,0 +1,59 @@
+-- Every usable reading with the home's local time and rate plan, limited to the pack's local calendar window.
+-- The one place the hourly feed is read through staging for the models downstream (staging classifies every
+-- raw reading, which is the costly part): built month by month (local month) and stored as Parquet, so each
+-- later reader scans typed, sorted columns. Local days come from the home's IANA time zone (23 or 25 hours on
+-- daylight-saving days).
+{{ config(materialized='monthly_parquet') }}
+
+with
+
+telemetry as (
+    select * from {{ ref('stg_fleet__telemetry_hourly') }}
+    -- the UTC hours around the month, so the raw feed's other months are skipped
+    where {{ in_month_partition('interval_start_at', margin_days=1) }}
+),
+
+households as (
+    select
+        household_id,
+        time_zone,
+        tariff_id
+    from {{ ref('stg_crm__households') }}
+),
+
+clock as (
+    select * from {{ ref('int_local_clock_hours') }}
+    where {{ in_month_partition('local_date') }}
+),
+
+localized as (
+    select
+        telemetry.household_id,
+        telemetry.interval_start_at,
+        telemetry.solar_kwh,
+        telemetry.load_kwh,
+        telemetry.critical_load_kwh,
+        telemetry.battery_charge_kwh,
+        telemetry.battery_discharge_kwh,
+        telemetry.state_of_charge_pct,
+        telemetry.grid_import_kwh,
+        telemetry.grid_export_kwh,
+        telemetry.grid_up_flag,
+        telemetry.quality_flag,
+        telemetry.late_arrival_flag,
+        telemetry.unit_converted_flag,
+        households.tariff_id,
+        clock.interval_start_local,
+        clock.local_date,
+        clock.local_hour,
+        clock.local_month,
+        clock.local_iso_weekday
+    from telemetry
+    inner join households on telemetry.household_id = households.household_id
+    inner join clock
+        on
+            households.time_zone = clock.time_zone
+            and telemetry.interval_start_at = clock.interval_start_at
+)
+
+select * from localized

@@ -1,0 +1,88 @@
+"""Disk and memory: check before long work that the machine can hold the pack, and explain a build that ran
+out of either in words that name the pack, the need and the setting to change."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+from pathlib import Path
+
+from .errors import ConfigError, SolsticeError
+
+GIB = 1024 ** 3
+# Measured bytes per home-hour of the pack (premium-25k: 25,000 homes x 24 months, zstd Parquet; see the
+# README's benchmark): the raw layer the generator writes, the database with the daily marts, the sub-daily
+# hourly_energy mart, and the release (Parquet + CSV of the 14 tables; the sub-daily Parquet is hard-linked).
+RAW_BYTES_PER_HOME_HOUR = 10.5
+DATABASE_BYTES_PER_HOME_HOUR = 2.0
+SUB_DAILY_BYTES_PER_HOME_HOUR = 12.0
+RELEASE_BYTES_PER_HOME_HOUR = 3.0
+# DuckDB spills what does not fit in memory beside the database; keep this much free for it.
+SPILL_HEADROOM_BYTES = 4 * GIB
+
+
+def home_hours(config: dict) -> float:
+    return float(config["households"]) * float(config["months"]) * 730.5
+
+
+def _free(path: Path) -> int:
+    path = Path(path)
+    while not path.exists():
+        path = path.parent
+    return shutil.disk_usage(path).free
+
+
+def _require(what: str, need: float, where: Path, config: dict) -> None:
+    free = _free(where)
+    if free < need:
+        raise ConfigError(
+            f"not enough disk to {what} pack {config['pack']} ({int(config['households']):,} households x "
+            f"{config['months']} months): it needs about {need / GIB:.1f} GiB, {where} has {free / GIB:.1f} GiB free. "
+            f"Free space (e.g. `rm -rf data/raw/<old pack> release/<old pack>`), point SOLSTICE_WORKDIR at a larger "
+            f"disk, or choose a smaller pack (--households / --months).")
+
+
+def check_disk_for_generate(config: dict, out: Path) -> None:
+    """Before generating: room for the raw layer (written aside, then swapped in)."""
+    _require("generate", home_hours(config) * RAW_BYTES_PER_HOME_HOUR, out, config)
+
+
+def check_disk_for_build(root: Path, pack: str, raw: Path, sub_daily: bool) -> None:
+    """Before building: room for the database, the month partitions, DuckDB's spill, and the release."""
+    config = json.loads((raw / "_pack.json").read_text())["config"]
+    per_hour = DATABASE_BYTES_PER_HOME_HOUR + RELEASE_BYTES_PER_HOME_HOUR
+    per_hour += SUB_DAILY_BYTES_PER_HOME_HOUR if sub_daily else 0
+    from .config import work_dir
+
+    _require("build and release", home_hours(config) * per_hour + SPILL_HEADROOM_BYTES, work_dir(root) / "data",
+             config)
+
+
+def memory_limit() -> str:
+    """DuckDB's memory limit as the profile sets it (SOLSTICE_MEMORY_LIMIT, or a share of the machine's RAM)."""
+    return os.environ.get("SOLSTICE_MEMORY_LIMIT", "30%")
+
+
+def explain_resource_failure(root: Path, config: dict) -> None:
+    """After a failed `dbt build`: if a model ran out of memory or disk, say so plainly (and how to fix it)."""
+    results = root / "target" / "run_results.json"
+    try:
+        messages = [(r.get("unique_id", ""), r.get("message") or "")
+                    for r in json.loads(results.read_text()).get("results", []) if r.get("status") == "error"]
+    except (OSError, json.JSONDecodeError):
+        return
+    size = f"pack {config['pack']} ({int(config['households']):,} households x {config['months']} months)"
+    for node, message in messages:
+        if "Out of Memory" in message:
+            ram = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / GIB
+            raise SolsticeError(
+                f"{node} ran out of memory building {size}: DuckDB's limit is {memory_limit()} of this machine's "
+                f"{ram:.0f} GiB ({message.strip().splitlines()[-1][:200]}). Raise it with "
+                f"SOLSTICE_MEMORY_LIMIT (e.g. `SOLSTICE_MEMORY_LIMIT=60% solstice build ...`), close other "
+                f"programs, or build a smaller pack.")
+        if "No space left on device" in message or "Could not write" in message:
+            raise SolsticeError(
+                f"{node} ran out of disk building {size} ({message.strip().splitlines()[-1][:200]}). DuckDB spills to "
+                f"the .tmp folder beside the database; free space on that disk or point SOLSTICE_WORKDIR at a "
+                f"larger one, then build again.")

@@ -1,0 +1,107 @@
+"""Month-by-month builds: the hourly work runs one month at a time (the monthly_parquet materialization), and
+that must not change a single value. Checked on the dev pack (built with the sub-daily marts):
+every monthly model equals the same SQL run over the whole pack at once; rebuilding one month gives identical
+marts and leaves the other months' files untouched; the sub-daily marts add up to the daily marts (a dbt test
+that runs in the build, checked here to have run)."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from conftest import solstice
+
+MONTHLY_MODELS = {
+    "staging": ["base_fleet__telemetry_duplicate_copies"],
+    "intermediate": ["int_telemetry_days_counted", "int_telemetry_hours_filled", "int_household_days_billed"],
+    "marts": ["hourly_energy", "dispatch_intervals"],
+}
+MARTS = ["households", "subscriber_contracts", "installation_pipeline", "solar_systems", "battery_systems",
+         "utility_tariffs", "daily_generation_consumption", "dispatch_events", "vpp_program_enrollment",
+         "outage_events", "billing_and_savings", "service_tickets", "channel_attribution", "portfolio_kpis_daily",
+         "hourly_energy", "dispatch_intervals"]
+
+
+def _differences(con, left: str, right: str) -> int:
+    return con.execute(f"select count(*) from ((select * from {left} except all select * from {right}) "
+                       f"union all (select * from {right} except all select * from {left}))").fetchone()[0]
+
+
+def test_monthly_models_equal_the_whole_pack_computed_at_once(dev_release, root, tmp_path):
+    workdir, _ = dev_release
+    db = workdir / "data" / "solstice_dev.duckdb"
+    models = [m for names in MONTHLY_MODELS.values() for m in names]
+    # Compile the models: run without the month bounds, their SQL computes the whole pack in one query.
+    env = {**os.environ, "SOLSTICE_DB": str(db), "DBT_PROFILES_DIR": str(root)}
+    dbt = Path(sys.executable).parent / "dbt"
+    raw = workdir / "data" / "raw" / "dev"
+    compiled = subprocess.run(
+        [str(dbt), "compile", "--select", " ".join(models), "--project-dir", str(root), "--profiles-dir", str(root),
+         "--target-path", str(tmp_path / "target"), "--vars", json.dumps({"raw_root": str(raw), "sub_daily": True})],
+        cwd=root, env=env, capture_output=True, text=True, timeout=600)
+    assert compiled.returncode == 0, compiled.stdout[-3000:]
+    manifest = json.loads((tmp_path / "target" / "manifest.json").read_text())
+    sql = {n["name"]: n["compiled_code"] for n in manifest["nodes"].values() if n["name"] in models}
+    with duckdb.connect(str(db), read_only=True) as con:
+        con.execute("set TimeZone = 'UTC'")
+        for schema, names in MONTHLY_MODELS.items():
+            for name in names:
+                whole = f"({sql[name].rstrip().rstrip(';')})"
+                rows = con.execute(f"select count(*) from {schema}.{name}").fetchone()[0]
+                assert rows == con.execute(f"select count(*) from {whole}").fetchone()[0], name
+                assert _differences(con, f"{schema}.{name}", whole) == 0, name
+        # the months are really separate files, one per month of the pack
+        files = sorted(p.parent.name for p in (workdir / "data" / "solstice_dev.hourly" / "hourly_energy").glob("*/*"))
+        assert files == ["month=2025-06", "month=2025-07"]
+
+
+def test_rebuilding_one_month_gives_identical_marts(dev_release, tmp_path):
+    workdir, _ = dev_release
+    copy = tmp_path / "work"
+    shutil.copytree(workdir / "data", copy / "data")
+    partitions = copy / "data" / "solstice_dev.hourly" / "int_household_days_billed"
+    june, july = partitions / "month=2025-06" / "data_0.parquet", partitions / "month=2025-07" / "data_0.parquet"
+    before = {path: path.stat().st_mtime_ns for path in (june, july)}
+
+    result = solstice(["build", "--pack", "dev", "--rebuild-months", "2025-07"], copy)
+    assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
+    assert "int_household_days_billed 2025-07 (1/1)" in result.stdout
+    assert june.stat().st_mtime_ns == before[june], "a month outside --rebuild-months was rewritten"
+    assert july.stat().st_mtime_ns != before[july], "the month asked for was not rebuilt"
+
+    with duckdb.connect() as con:
+        con.execute(f"attach '{workdir / 'data' / 'solstice_dev.duckdb'}' as whole (read_only)")
+        con.execute(f"attach '{copy / 'data' / 'solstice_dev.duckdb'}' as rebuilt (read_only)")
+        for mart in MARTS:
+            assert _differences(con, f"whole.marts.{mart}", f"rebuilt.marts.{mart}") == 0, mart
+
+
+def test_rebuilding_a_month_of_a_model_never_built_whole_is_refused(dev_raw, tmp_path):
+    result = solstice(["build", "--pack", "dev", "--raw", str(dev_raw), "--rebuild-months", "2025-07"], tmp_path)
+    assert result.returncode == 2
+    assert "month 2025-06 is not on disk" in result.stdout
+    assert "without rebuild_months" in result.stdout
+
+
+def test_sub_daily_marts_are_built_tested_and_released(dev_release):
+    workdir, result = dev_release
+    assert "assert_sub_daily_marts_sum_to_daily_marts" in result.stdout  # the sums test ran (and passed)
+    release = workdir / "release" / "dev" / "parquet"
+    manifest = json.loads((workdir / "release" / "dev" / "manifest.json").read_text())
+    with duckdb.connect() as con:
+        for table in ("hourly_energy", "dispatch_intervals"):
+            months = sorted(p.name for p in (release / table).iterdir())
+            assert months == ["month=2025-06", "month=2025-07"], table
+            rows = con.execute(f"select count(*) from read_parquet('{release / table}/*/*.parquet')").fetchone()[0]
+            assert rows == manifest["row_counts"][table] > 0, table
+        # one row per home and local hour: 24 a day, 23/25 on daylight-saving days (none in June-July)
+        per_day = con.execute(f"select distinct count(*) from read_parquet('{release}/hourly_energy/*/*.parquet') "
+                              "group by household_id, local_date").fetchall()
+        assert per_day == [(24,)]

@@ -1,0 +1,57 @@
+"""Disk and memory: a pack too large for the disk is refused before anything is written, with its size and the
+fix; a build that ran out of memory or disk says so in words that name the pack, the limit and the setting."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from conftest import solstice
+from solstice.errors import ConfigError, SolsticeError
+from solstice.resources import check_disk_for_generate, explain_resource_failure
+
+PACK = {"pack": "huge", "households": 50_000_000, "months": 120}
+
+
+def test_generate_refuses_a_pack_larger_than_the_free_disk(tmp_path):
+    with pytest.raises(ConfigError) as refused:
+        check_disk_for_generate(PACK, tmp_path / "raw")
+    message = str(refused.value)
+    assert "not enough disk to generate pack huge (50,000,000 households x 120 months)" in message
+    assert "needs about" in message and "GiB free" in message and "--households" in message
+
+
+def test_the_cli_refuses_it_before_writing_anything(tmp_path):
+    result = solstice(["generate", "--pack", "dev", "--households", "50000000", "--months", "120"], tmp_path)
+    assert result.returncode == 2
+    assert "not enough disk to generate pack dev" in result.stderr
+    assert not (tmp_path / "data").exists() or not any((tmp_path / "data").rglob("*.parquet"))
+
+
+def _run_results(root, message):
+    (root / "target").mkdir(parents=True)
+    (root / "target" / "run_results.json").write_text(json.dumps({"results": [
+        {"unique_id": "model.solstice.int_household_days_billed", "status": "error", "message": message}]}))
+
+
+def test_out_of_memory_is_explained(tmp_path, monkeypatch):
+    monkeypatch.setenv("SOLSTICE_MEMORY_LIMIT", "3GB")
+    _run_results(tmp_path, "Out of Memory Error: could not allocate block of size 256.0 KiB (2.7 GiB/2.7 GiB used)")
+    with pytest.raises(SolsticeError) as failed:
+        explain_resource_failure(tmp_path, {"pack": "premium", "households": 100000, "months": 36})
+    message = str(failed.value)
+    assert "int_household_days_billed ran out of memory building pack premium (100,000 households x 36 months)" in message
+    assert "limit is 3GB" in message and "SOLSTICE_MEMORY_LIMIT" in message
+
+
+def test_out_of_disk_is_explained(tmp_path):
+    _run_results(tmp_path, "IO Error: Could not write file \"x.tmp\": No space left on device")
+    with pytest.raises(SolsticeError) as failed:
+        explain_resource_failure(tmp_path, {"pack": "premium", "households": 100000, "months": 36})
+    assert "ran out of disk building pack premium" in str(failed.value)
+
+
+def test_other_failures_are_left_to_dbt_output(tmp_path):
+    _run_results(tmp_path, "Binder Error: column x not found")
+    explain_resource_failure(tmp_path, {"pack": "dev", "households": 50, "months": 2})  # no exception
