@@ -2,6 +2,22 @@
 #   make pack            generate the default pack (mvp), build it with dbt (all tests) and write the release
 #   make pack PACK=dev   the same for the tiny development pack
 #   make test            the whole test suite (SQL lint, then pytest: generator, dbt build and release)
+#   make help            every target, one line each (the `## ` lines below; a test keeps them complete)
+#
+## help       list the targets, one line each (this list)
+## install    create .venv and install the pinned tools and the solstice package
+## pack       generate, build (dbt build, every test) and release a pack: make pack PACK=dev (default mvp)
+## generate   generate the raw pack only (data/raw/$(PACK))
+## build      dbt build the generated pack with every test (data/solstice_$(PACK).duckdb)
+## release    export the marts of the last passing build to release/$(PACK)/
+## validate   write release/$(PACK)/validation/VALIDATION_REPORT.md and its charts again
+## charts     render release/$(PACK)/charts/*.png again
+## docs       dbt docs generate for a built pack, then serve them on http://localhost:$(DOCS_PORT)
+## test       the whole test suite: SQL lint, then pytest (about 5 minutes)
+## lint       sqlfluff lint of models, singular tests and analyses
+## fix        sqlfluff fix: tidy the SQL in place
+## benchmark  time generate + build + release of a pack and its peak memory
+## clean      remove target/, logs/, data/ and release/
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
@@ -50,3 +66,16 @@ benchmark: install
 
 clean:
 	rm -rf target logs data release
+
+.PHONY: help docs
+DOCS_PORT ?= 8080
+
+help:
+	@sed -n 's/^## //p' $(firstword $(MAKEFILE_LIST)) | sed 's/$$(PACK)/<pack>/g; s/$$(DOCS_PORT)/$(DOCS_PORT)/g'
+
+# The docs of a built pack, always regenerated first so the site never shows a stale manifest or catalog.
+docs: install
+	@test -f data/solstice_$(PACK).duckdb || { echo "no built pack '$(PACK)' (data/solstice_$(PACK).duckdb is missing): run \`make pack PACK=$(PACK)\` first" >&2; exit 2; }
+	SOLSTICE_PACK=$(PACK) DBT_PROJECT_DIR=$(CURDIR) $(BIN)/dbt docs generate --project-dir . --profiles-dir .
+	SOLSTICE_PACK=$(PACK) DBT_PROJECT_DIR=$(CURDIR) $(BIN)/dbt docs serve --project-dir . --profiles-dir . \
+		--port $(DOCS_PORT) --no-browser

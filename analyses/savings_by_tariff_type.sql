@@ -1,6 +1,6 @@
 -- Which tariff structures give solar-plus-storage homes the biggest savings? Utility bill with and without
--- the system per home-month, by tariff type and plan, with and without a battery. The published tables join
--- tariffs to homes by territory only; the plan each home is on comes from the CRM (staging).
+-- the system per home-month, by tariff type and plan, with and without a battery. The plan each home is on
+-- comes from the companion mart `household_tariffs` (the schema's `households` table has no tariff column).
 with
 
 months as (
@@ -8,10 +8,7 @@ months as (
 ),
 
 plans as (
-    select
-        household_id,
-        tariff_id
-    from {{ ref('stg_crm__households') }}
+    select * from {{ ref('household_tariffs') }}
 ),
 
 tariffs as (

@@ -2,7 +2,7 @@
     named after (data/solstice_<pack>.duckdb), with the command that fixes it. -#}
 {% macro check_pack() -%}
     {%- if execute and target.type == 'duckdb' and target.path != ':memory:' -%}
-        {%- set raw_root = var('raw_root', 'data/raw/' ~ env_var('SOLSTICE_PACK', 'mvp')) -%}
+        {%- set raw_root = var('raw_root', env_var('DBT_PROJECT_DIR', '.') ~ '/data/raw/' ~ env_var('SOLSTICE_PACK', 'mvp')) -%}
         {%- set manifest = raw_root ~ '/_pack.json' -%}
         {%- if run_query("select count(*) from glob('" ~ manifest ~ "')").columns[0].values()[0] == 0 -%}
             {{ exceptions.raise_compiler_error(

@@ -19,7 +19,7 @@
     from the generated pack's manifest. `utc_tail` adds the month after the pack: the UTC hours of the last
     local day run into it. -#}
 {% macro pack_months(utc_tail=false) -%}
-    {%- set raw_root = var('raw_root', 'data/raw/' ~ env_var('SOLSTICE_PACK', 'mvp')) -%}
+    {%- set raw_root = var('raw_root', env_var('DBT_PROJECT_DIR', '.') ~ '/data/raw/' ~ env_var('SOLSTICE_PACK', 'mvp')) -%}
     {%- set manifest = raw_root ~ '/_pack.json' -%}
     {%- if execute -%}
         {%- set found = run_query("select count(*) from glob('" ~ manifest ~ "')").columns[0].values()[0] -%}

@@ -280,7 +280,7 @@ def _version(package: str) -> str:
 
 def data_dictionary(root: Path, counts: dict) -> str:
     """Markdown dictionary of the 14 tables, from the dbt manifest's model and column descriptions."""
-    manifest_path = root / "target" / "manifest.json"
+    manifest_path = root / os.environ.get("DBT_TARGET_PATH", "target") / "manifest.json"
     manifest = json.loads(manifest_path.read_text()) if manifest_path.exists() else {"nodes": {}}
     models = {n["name"]: n for n in manifest["nodes"].values() if n.get("resource_type") == "model"}
     lines = ["# Solstice Residential Energy Simulation Pack — data dictionary", "",

@@ -17,6 +17,7 @@ CHARTS = {
 }
 SEASONS = {"winter (DJF)": (12, 1, 2), "spring (MAM)": (3, 4, 5), "summer (JJA)": (6, 7, 8),
            "autumn (SON)": (9, 10, 11)}
+MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
 
 
 def render_charts(con, out: Path) -> list[Path]:
@@ -53,6 +54,38 @@ def render_charts(con, out: Path) -> list[Path]:
 
 def _df(con, sql: str):
     return con.execute(sql).df()
+
+
+def _empty(ax, title: str, message: str) -> None:
+    """A panel with nothing to plot says so, instead of drawing an axis around nothing."""
+    ax.set_title(title)
+    ax.set_xticks([])
+    ax.set_yticks([])
+    ax.grid(False)
+    for side in ("left", "bottom"):
+        ax.spines[side].set_visible(False)
+    ax.text(0.5, 0.5, message, transform=ax.transAxes, ha="center", va="center", fontsize=12, color="0.35",
+            bbox={"boxstyle": "round,pad=0.6", "facecolor": "0.96", "edgecolor": "0.8"})
+
+
+def _dates(ax, label: str = "date (local)") -> None:
+    """Date axes: concise ticks (months named, days numbered, the year once) instead of rotated ISO dates."""
+    import matplotlib.dates as mdates
+
+    locator = mdates.AutoDateLocator(minticks=4, maxticks=10)
+    ax.xaxis.set_major_locator(locator)
+    # The offset (bottom right) names the year only: "2025", not the last tick's "2025-Aug".
+    ax.xaxis.set_major_formatter(mdates.ConciseDateFormatter(
+        locator, offset_formats=["", "%Y", "%Y", "%Y", "%Y-%m-%d", "%Y-%m-%d %H:%M"]))
+    ax.set_xlabel(label)
+
+
+def _month_axis(ax, months) -> None:
+    """Calendar months 1-12 on the x axis, named, limited to the months the pack has."""
+    months = sorted({int(m) for m in months})
+    ax.set_xticks(months, [MONTHS[m - 1] for m in months])
+    ax.set_xlim(months[0] - 0.5, months[-1] + 0.5)
+    ax.set_xlabel("month (local)")
 
 
 def _hourly_profile(con):
@@ -102,29 +135,45 @@ def _market_page(con, hourly, ax):
     prices = _local_prices(con)
     week = _df(con, f"""
         with local as ({prices}),
-        first_july as (select min(local_at) as starts from local where month(local_at) = 7)
+        first_july as (  -- the pack's first July week, or its first week if it has no July
+            select coalesce(min(local_at) filter (where month(local_at) = 7), min(local_at)) as starts from local
+        )
         select local.* from local, first_july
         where local_at >= first_july.starts and local_at < first_july.starts + interval 7 day
         order by market_region, local_at
     """)
     for region, part in week.groupby("market_region"):
         ax[0].plot(part["local_at"], part["lmp_usd_per_mwh"], lw=0.8, label=region)
-    ax[0].set(title="15-minute LMP, first July week (local time)", ylabel="USD/MWh")
+    starts = week["local_at"].min() if len(week) else None
+    week_of = "first July week" if starts is not None and starts.month == 7 else "first week"
+    ax[0].set(title=f"15-minute LMP, {week_of} of the pack", ylabel="USD/MWh")
     ax[0].legend(fontsize=8, ncol=2)
-    ax[0].tick_params(axis="x", rotation=30)
+    _dates(ax[0], "local time")
 
     shape = _df(con, f"""
         with local as ({prices})
         select market_region, hour(local_at) as hour,
             avg(lmp_usd_per_mwh) filter (where month(local_at) in (3, 4, 5)) as spring_lmp,
-            avg(lmp_usd_per_mwh) filter (where month(local_at) in (6, 7, 8)) as summer_lmp
+            avg(lmp_usd_per_mwh) filter (where month(local_at) in (6, 7, 8)) as summer_lmp,
+            count(distinct cast(local_at as date)) filter (where month(local_at) in (3, 4, 5)) as spring_days,
+            count(distinct cast(local_at as date)) filter (where month(local_at) in (6, 7, 8)) as summer_days
         from local group by all order by market_region, hour
     """)
+    # A season is drawn when the pack has at least two weeks of it (the few local hours of May that a June
+    # pack's first UTC day reaches are not a spring).
+    seasons = [(name, style) for name, style in (("summer", "-"), ("spring", "--"))
+               if len(shape) and shape[f"{name}_days"].min() >= 14]
     for region, part in shape.groupby("market_region"):
-        line, = ax[1].plot(part["hour"], part["summer_lmp"], label=f"{region} summer")
-        ax[1].plot(part["hour"], part["spring_lmp"], ls="--", color=line.get_color(), label=f"{region} spring")
-    ax[1].set(title="Mean LMP by local hour (duck curve)", xlabel="hour", ylabel="USD/MWh", xticks=range(0, 24, 3))
-    ax[1].legend(fontsize=7, ncol=2)
+        colour = None
+        for name, style in seasons:
+            line, = ax[1].plot(part["hour"], part[f"{name}_lmp"], ls=style, color=colour, label=f"{region} {name}")
+            colour = line.get_color()
+    if seasons:
+        ax[1].set(title="Mean LMP by local hour (duck curve)", xlabel="local hour", ylabel="USD/MWh",
+                  xticks=range(0, 24, 3))
+        ax[1].legend(fontsize=7, ncol=2)
+    else:
+        _empty(ax[1], "Mean LMP by local hour (duck curve)", "less than two weeks of spring or summer in this pack")
 
     dist = _df(con, f"with local as ({prices}) select market_region, lmp_usd_per_mwh from local")
     bins = np.linspace(-50, 300, 71)
@@ -132,7 +181,8 @@ def _market_page(con, hourly, ax):
         values = part["lmp_usd_per_mwh"].clip(-50, 300)
         negative = (part["lmp_usd_per_mwh"] < 0).mean()
         ax[2].hist(values, bins=bins, histtype="step", lw=1.2, label=f"{region} ({negative:.1%} < 0)")
-    ax[2].set(title="LMP distribution (clipped to -50..300)", xlabel="USD/MWh", ylabel="intervals", yscale="log")
+    ax[2].set(title="LMP distribution (clipped to -50..300)", xlabel="USD/MWh", ylabel="15-minute intervals (log scale)",
+              yscale="log")
     ax[2].legend(fontsize=8)
 
     reserves = _df(con, f"""
@@ -143,7 +193,7 @@ def _market_page(con, hourly, ax):
     """)
     ax[3].plot(reserves["hour"], reserves["spin"], label="spinning reserve")
     ax[3].plot(reserves["hour"], reserves["nonspin"], label="non-spinning reserve")
-    ax[3].set(title="Ancillary prices and carbon intensity by hour", xlabel="hour", ylabel="USD/MWh",
+    ax[3].set(title="Ancillary prices and carbon intensity by hour", xlabel="local hour", ylabel="USD/MWh",
               xticks=range(0, 24, 3))
     twin = ax[3].twinx()
     twin.plot(reserves["hour"], reserves["carbon"], color="grey", ls=":", label="carbon (right)")
@@ -163,16 +213,17 @@ def _solar_page(con, hourly, ax):
     q = np.vstack(daily["q"].to_numpy())
     ax[0].fill_between(daily["date"], q[:, 0], q[:, 2], alpha=0.3, label="10th-90th percentile of homes")
     ax[0].plot(daily["date"], q[:, 1], lw=1, label="median home")
-    ax[0].set(title="Daily specific yield", ylabel="kWh per kW DC")
+    ax[0].set(title="Daily specific yield", ylabel="kWh per kW DC per day")
     ax[0].legend(fontsize=8)
-    ax[0].tick_params(axis="x", rotation=30)
+    _dates(ax[0])
 
-    for month in (1, 4, 7, 10):
+    present = sorted(hourly["month"].unique())
+    quarters = [m for m in (1, 4, 7, 10) if m in present]
+    for month in quarters if len(quarters) >= min(2, len(present)) else present[:4]:
         part = hourly[hourly["month"] == month]
-        if len(part):
-            ax[1].plot(part["hour"], part["solar_kwh"] / part["kw_dc_hours"], label=f"month {month}")
-    ax[1].set(title="Mean hourly output per kW DC (local time)", xlabel="hour", ylabel="kWh per kW",
-              xticks=range(0, 24, 3))
+        ax[1].plot(part["hour"], part["solar_kwh"] / part["kw_dc_hours"], label=MONTHS[int(month) - 1])
+    ax[1].set(title="Mean hourly output per kW DC (local time)", xlabel="local hour",
+              ylabel="kWh per kW DC per hour", xticks=range(0, 24, 3))
     ax[1].legend(fontsize=8)
 
     per_day = _df(con, """
@@ -181,7 +232,7 @@ def _solar_page(con, hourly, ax):
         inner join marts.solar_systems as s on d.household_id = s.household_id
     """)
     ax[2].hist(per_day["yield"], bins=60)
-    ax[2].set(title="Distribution of daily yield (all home-days)", xlabel="kWh per kW DC", ylabel="home-days")
+    ax[2].set(title="Distribution of daily yield (all home-days)", xlabel="kWh per kW DC per day", ylabel="home-days")
 
     states = _df(con, """
         select h.state, sum(d.solar_generation_kwh) / sum(s.kw_dc * 24) as capacity_factor
@@ -191,7 +242,8 @@ def _solar_page(con, hourly, ax):
         group by all order by capacity_factor desc
     """)
     ax[3].bar(states["state"], states["capacity_factor"] * 100)
-    ax[3].set(title="Capacity factor by state (AC energy / DC nameplate)", ylabel="%")
+    ax[3].set(title="Capacity factor by state (AC energy / DC nameplate)", xlabel="state",
+              ylabel="capacity factor, %")
 
 
 def _load_page(con, hourly, ax):
@@ -215,12 +267,12 @@ def _load_page(con, hourly, ax):
         ax[0].legend(fontsize=8)
     starts = homes["interval_start_local"].min() if len(homes) else None
     ax[0].set(title=f"Hourly load of 20 homes, the week from {starts:%Y-%m-%d}" if starts is not None
-              else "Hourly load of 20 homes", ylabel="kWh")
-    ax[0].tick_params(axis="x", rotation=30)
+              else "Hourly load of 20 homes", ylabel="kWh per hour")
+    _dates(ax[0], "local time")
 
     for season, series in _by_season(hourly, "load_kwh", "readings").items():
         ax[1].plot(series.index, series.to_numpy(), label=season)
-    ax[1].set(title="Mean hourly load per home by season", xlabel="local hour", ylabel="kWh",
+    ax[1].set(title="Mean hourly load per home by season", xlabel="local hour", ylabel="kWh per hour",
               xticks=range(0, 24, 3))
     ax[1].legend(fontsize=8)
 
@@ -245,8 +297,9 @@ def _load_page(con, hourly, ax):
     """)
     for profile, part in profiles.groupby("electrification_profile"):
         ax[3].plot(part["month"], part["kwh_per_day"], marker="o", label=profile)
-    ax[3].set(title="Mean daily load by month and electrification", xlabel="month", ylabel="kWh per day",
-              xticks=range(1, 13))
+    ax[3].set(title="Mean daily load by month and electrification", ylabel="kWh per day")
+    if len(profiles):
+        _month_axis(ax[3], profiles["month"])
     ax[3].legend(fontsize=8)
 
 
@@ -264,7 +317,7 @@ def _vpp_page(con, hourly, ax):
               xticks=range(0, 24, 3))
     twin = ax[0].twinx()
     twin.plot(merged.index, merged["solar"], color="tab:orange", label="fleet solar (right)")
-    twin.set_ylabel("kWh per kW DC")
+    twin.set_ylabel("kWh per kW DC per hour")
     ax[0].legend(loc="upper left", fontsize=8)
     twin.legend(loc="upper right", fontsize=8)
 
@@ -274,34 +327,46 @@ def _vpp_page(con, hourly, ax):
         if len(part):
             ax[1].plot(part.index, (part["load_kwh"] - part["solar_kwh"]) / part["readings"], label=season)
     ax[1].axhline(0, color="black", lw=0.8)
-    ax[1].set(title="Net load (load minus solar) per home", xlabel="local hour", ylabel="kWh",
+    ax[1].set(title="Net load (load minus solar) per home", xlabel="local hour", ylabel="kWh per home per hour",
               xticks=range(0, 24, 3))
     ax[1].legend(fontsize=8)
 
-    value = _df(con, """
+    _vpp_value_by_month(ax[2], _df(con, """
         select e.program_id, date_trunc('month', e.date) as month,
             sum(e.customer_incentive_usd) as incentives, sum(e.grid_value_usd) as grid_value
         from marts.dispatch_events as e
         group by all order by month
-    """)
-    monthly = value.groupby("month")[["grid_value", "incentives"]].sum()
-    ax[2].bar(monthly.index, monthly["grid_value"], width=20, label="grid value")
-    ax[2].bar(monthly.index, monthly["incentives"], width=20, alpha=0.8, label="customer incentives")
-    ax[2].set(title="VPP value per month (all programmes)", ylabel="USD")
-    ax[2].legend(fontsize=8)
-    ax[2].tick_params(axis="x", rotation=30)
+    """))
 
     delivery = _df(con, """
         select program_id, avg(requested_kwh) as requested, avg(delivered_kwh) as delivered,
             avg(case when participated_flag then 1.0 else 0.0 end) as participation
         from marts.dispatch_events group by all order by program_id
     """)
+    if delivery.empty:
+        _empty(ax[3], "Energy per home-event by programme", "no VPP dispatch events in this pack")
+        return
     x = np.arange(len(delivery))
     ax[3].bar(x - 0.2, delivery["requested"], width=0.4, label="requested")
     ax[3].bar(x + 0.2, delivery["delivered"], width=0.4, label="delivered")
     ax[3].set_xticks(x, delivery["program_id"], rotation=45, ha="right", fontsize=7)
-    ax[3].set(title="Energy per home-event by programme", ylabel="kWh")
+    ax[3].set(title="Energy per home-event by programme", xlabel="programme", ylabel="kWh per home-event")
     ax[3].legend(fontsize=8)
+
+
+def _vpp_value_by_month(ax, value) -> None:
+    """Grid value and incentives side by side, one slot per month labelled by month (no date ticks between)."""
+    monthly = value.groupby("month")[["grid_value", "incentives"]].sum().sort_index()
+    title = "VPP value per month (all programmes)"
+    if monthly.empty:
+        _empty(ax, title, "no VPP dispatch events in this pack")
+        return
+    x = np.arange(len(monthly))
+    ax.bar(x - 0.2, monthly["grid_value"], width=0.4, label="grid value")
+    ax.bar(x + 0.2, monthly["incentives"], width=0.4, label="customer incentives")
+    ax.set_xticks(x, [f"{m:%b %Y}" for m in monthly.index], rotation=30 if len(x) > 12 else 0)
+    ax.set(title=title, xlabel="month (of the event's date)", ylabel="USD")
+    ax.legend(fontsize=8)
 
 
 def _kpi_page(con, hourly, ax):
@@ -318,26 +383,36 @@ def _kpi_page(con, hourly, ax):
     """)
     ax[0].plot(kpis["date"], kpis["households"], label="active households")
     ax[0].plot(kpis["date"], kpis["batteries"], label="active batteries")
-    ax[0].set(title="Fleet size", ylabel="count")
+    ax[0].set(title="Fleet size", ylabel="households / batteries in service")
     ax[0].legend(fontsize=8)
 
     ax[1].plot(kpis["date"], kpis["bill_reduction_pct"])
-    ax[1].set(title="Average bill reduction (weighted by active homes)", ylabel="%")
+    ax[1].set(title="Average bill reduction (weighted by active homes)", ylabel="bill reduction, %")
 
-    ax[2].bar(kpis["date"], kpis["dispatched_kwh"], width=1.0, label="dispatched kWh")
-    ax[2].set(title="VPP energy dispatched per day and cumulative grid value", ylabel="kWh")
-    twin = ax[2].twinx()
-    twin.plot(kpis["date"], kpis["grid_value_usd"].cumsum(), color="tab:green", label="cumulative grid value")
-    twin.set_ylabel("USD")
-    twin.legend(loc="upper left", fontsize=8)
+    title = "VPP energy dispatched per day and cumulative grid value"
+    if not kpis["dispatched_kwh"].fillna(0).any():
+        _empty(ax[2], title, "no VPP dispatch in this pack")
+    else:
+        ax[2].bar(kpis["date"], kpis["dispatched_kwh"], width=1.0, label="dispatched kWh")
+        ax[2].set(title=title, ylabel="kWh per day")
+        twin = ax[2].twinx()
+        twin.plot(kpis["date"], kpis["grid_value_usd"].cumsum(), color="tab:green", label="cumulative grid value")
+        twin.set_ylabel("USD (cumulative)")
+        twin.legend(loc="upper left", fontsize=8)
 
     ax[3].plot(kpis["date"], kpis["ticket_rate"] * 1000, label="service tickets per 1,000 homes")
     ax[3].set(title="Service and outages", ylabel="tickets per 1,000 homes per day")
-    twin = ax[3].twinx()
-    twin.bar(kpis["date"], kpis["outages_supported"], width=1.0, color="tab:purple", alpha=0.4,
-             label="outages supported by a battery")
-    twin.set_ylabel("outages per day")
+    if kpis["outages_supported"].fillna(0).any():
+        twin = ax[3].twinx()
+        twin.bar(kpis["date"], kpis["outages_supported"], width=1.0, color="tab:purple", alpha=0.4,
+                 label="outages supported by a battery")
+        twin.set_ylabel("outages per day")
+        twin.legend(loc="upper right", fontsize=8)
+    else:  # no second axis around nothing (it would run from -0.04 to 0.04)
+        ax[3].text(0.98, 0.9, "no outages supported by a battery in this pack", transform=ax[3].transAxes,
+                   ha="right", va="top", fontsize=9, color="0.35",
+                   bbox={"boxstyle": "round,pad=0.4", "facecolor": "0.96", "edgecolor": "0.8"})
     ax[3].legend(loc="upper left", fontsize=8)
-    twin.legend(loc="upper right", fontsize=8)
     for axis in ax:
-        axis.tick_params(axis="x", rotation=30)
+        if axis.has_data():
+            _dates(axis)

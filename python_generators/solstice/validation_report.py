@@ -94,33 +94,73 @@ def _verdict(status: str) -> str:
     return {"pass": "pass", "fail": "**FAIL**", "insufficient_data": "insufficient data"}[status]
 
 
+def _position(row) -> float:
+    """Where the measurement sits on the metric's own scale: the accepted range is [0, 1] (a one-sided threshold
+    is 1, twice it 2), clipped to [-1, 2]; NaN when nothing was measured."""
+    low, high, value = row.reference_low, row.reference_high, row.measured_value
+    if value is None or value != value:
+        return np.nan
+    if low == low and high == high:
+        x = (value - low) / (high - low if high > low else 1.0)
+    elif low == low:
+        x = value / low if low else np.nan
+    else:
+        return np.nan
+    return float(np.clip(x, -1.0, 2.0)) if x == x else np.nan
+
+
+def _value_label(row) -> str:
+    """The measurement in its unit beside its accepted range, e.g. `1,723 kWh per kW (accepted 1,520 - 1,860)`."""
+    accepted = _range(row.reference_low, row.reference_high)
+    if row.measured_value is None or row.measured_value != row.measured_value:
+        return f"not measured (accepted {accepted} {row.unit})"
+    label = f"{_fmt(row.measured_value)} {row.unit} (accepted {accepted})"
+    if row.status == "insufficient_data":
+        label += f"; sample {_fmt(row.sample_size)} < {_fmt(row.min_sample)}"
+    return label
+
+
 def _area_chart(plt, part, path: Path, area: str) -> None:
-    """Each metric on its own scale: the accepted range is the grey band [0, 1], the dot is the measurement."""
-    fig, ax = plt.subplots(figsize=(11, 0.45 * len(part) + 1.6))
-    labels = []
-    for i, row in enumerate(part.itertuples()):
-        low, high = row.reference_low, row.reference_high
-        has_low, has_high = not np.isnan(low), not np.isnan(high)
-        if has_low and has_high:
-            span = high - low if high > low else 1.0
-            x = (row.measured_value - low) / span if row.measured_value == row.measured_value else np.nan
-            ax.barh(i, 1.0, left=0.0, color="0.85", height=0.6)
-        elif has_low:  # one-sided (causal thresholds): band from the threshold to twice it
-            x = row.measured_value / low if low else np.nan
-            ax.barh(i, 1.0, left=1.0, color="0.85", height=0.6)
+    """Each metric on its own scale: the accepted range is the grey band [0, 1], the dot is the measurement,
+    and the value with its unit and accepted range is written at the right. A metric the pack cannot measure
+    says so instead of drawing an empty band; an area with nothing measured has no scale at all."""
+    rows = list(part.itertuples())
+    positions = [_position(row) for row in rows]
+    measured_any = any(x == x for x in positions)
+    fig, ax = plt.subplots(figsize=(13, 0.45 * len(rows) + 1.8))
+    for side in ("top", "right"):
+        ax.spines[side].set_visible(False)
+    ax.grid(axis="x", alpha=0.3)
+    for i, (row, x) in enumerate(zip(rows, positions)):
+        if x != x and row.status == "insufficient_data":
+            ax.text(0.5, i, "insufficient data in this pack", ha="center", va="center", fontsize=8,
+                    style="italic", color="0.4")
         else:
-            x = np.nan
-        x = float(np.clip(x, -1.0, 2.0)) if x == x else np.nan
+            one_sided = row.reference_high != row.reference_high
+            ax.barh(i, 1.0, left=1.0 if one_sided else 0.0, color="0.85", height=0.6)
         if x == x:
-            ax.plot(x, i, "o", color=COLOURS[row.status], markersize=8)
-        labels.append(f"{row.metric_id} ({row.scope})")
-    ax.set_yticks(range(len(part)), labels, fontsize=8)
-    ax.invert_yaxis()
+            hollow = row.status == "insufficient_data"
+            ax.plot(x, i, "o", markersize=8, color=COLOURS[row.status],
+                    markerfacecolor="white" if hollow else COLOURS[row.status])
+        ax.annotate(_value_label(row), xy=(1.01, i), xycoords=("axes fraction", "data"), va="center",
+                    fontsize=7.5, color="0.25", annotation_clip=False)
+    ax.set_yticks(range(len(rows)), [f"{row.metric_id} ({row.scope})" for row in rows], fontsize=8)
+    ax.set_ylim(len(rows) - 0.5, -0.5)
     ax.set_xlim(-1.05, 2.05)
-    ax.axvline(0, color="0.6", lw=0.8)
-    ax.axvline(1, color="0.6", lw=0.8)
-    ax.set_xlabel("measured value on the metric's scale: accepted range = grey band (clipped at the edges)")
-    ax.set_title(f"{area}: measured (dot; green pass, red fail, grey insufficient data) against the reference")
+    if measured_any:
+        ax.axvline(0, color="0.6", lw=0.8)
+        ax.axvline(1, color="0.6", lw=0.8)
+        ax.set_xticks([-1, 0, 1, 2], ["-1 or below", "low end", "high end\n(one-sided: threshold)",
+                                      "2 or above\n(one-sided: twice it)"])
+        ax.set_xlabel("position of the measurement in its accepted range (dimensionless; "
+                      "value and unit at the right)")
+    else:
+        ax.set_xticks([])
+        ax.grid(False)
+        ax.set_xlabel(f"none of the {len(rows)} {area} metrics can be measured on this pack: "
+                      "it is too small or too short (the mvp pack measures them)")
+    ax.set_title(f"{area}: measured (dot: green pass, red fail, hollow grey insufficient sample) "
+                 "against the accepted range (grey band)", fontsize=10)
     fig.tight_layout()
     fig.savefig(path, metadata={"Software": None})
     plt.close(fig)

@@ -24,6 +24,25 @@ def solstice(args, workdir: Path, root: Path = ROOT) -> subprocess.CompletedProc
     return subprocess.run([str(SOLSTICE), *args], cwd=root, env=env, capture_output=True, text=True, timeout=900)
 
 
+@pytest.fixture(scope="session", autouse=True)
+def dbt_target_outside_the_working_copy(tmp_path_factory):
+    """Every dbt run the tests start (through `solstice` or directly) writes its target/ and logs/ into a
+    temporary folder, so `make test` never rewrites the working copy's target/manifest.json under a docs
+    site someone is serving from it. dbt reads DBT_TARGET_PATH and DBT_LOG_PATH; `solstice` passes the
+    environment on to dbt and reads the manifest from DBT_TARGET_PATH."""
+    scratch = tmp_path_factory.mktemp("dbt")
+    (scratch / "session-started").touch()
+    names = {"DBT_TARGET_PATH": scratch / "target", "DBT_LOG_PATH": scratch / "logs"}
+    saved = {name: os.environ.get(name) for name in names}
+    os.environ.update({name: str(path) for name, path in names.items()})
+    yield scratch
+    for name, value in saved.items():
+        if value is None:
+            os.environ.pop(name, None)
+        else:
+            os.environ[name] = value
+
+
 @pytest.fixture(scope="session")
 def root() -> Path:
     return ROOT

@@ -60,6 +60,15 @@ def test_release_manifest_and_dictionary(dev_release):
             assert f"| `{name}` |" in dictionary, (table, name)
 
 
+def test_the_build_leaves_the_working_copy_target_alone(dev_release, root, dbt_target_outside_the_working_copy):
+    """dbt wrote the pack's manifest into the tests' own target folder, not into the project's target/."""
+    scratch = dbt_target_outside_the_working_copy
+    ours = scratch / "target" / "manifest.json"
+    assert ours.exists()
+    theirs = root / "target" / "manifest.json"
+    assert not theirs.exists() or theirs.stat().st_mtime < (scratch / "session-started").stat().st_mtime
+
+
 def test_an_impossible_meter_reading_fails_the_build(dev_release, root, tmp_path):
     workdir, _ = dev_release
     broken = tmp_path / "data" / "raw" / "dev"

@@ -20,7 +20,7 @@ reliability as (
     from territories
 ),
 
-profiled as (
+final as (
     select
         households.*,
         reliability.climate_zone,
@@ -37,4 +37,4 @@ profiled as (
     inner join reliability on households.utility_territory = reliability.utility_territory
 )
 
-select * from profiled
+select * from final
