@@ -51,16 +51,21 @@
 {%- endmacro %}
 
 {#- DuckDB's SQL cannot make a folder, but an empty partitioned COPY creates the folder it writes into
-    (and needs its parent): create each level in turn. -#}
+    (when its parent exists). -#}
+{% macro make_directory(path) -%}
+    {%- call statement('make_directory', auto_begin=False) -%}
+        copy (select 1 as placeholder, 'x' as part where false)
+        to '{{ path }}' (format parquet, partition_by (part), overwrite_or_ignore)
+    {%- endcall -%}
+{%- endmacro %}
+
+{#- Every level of a folder path, in turn. -#}
 {% macro ensure_directory(path) -%}
     {%- set parts = path.split('/') -%}
     {%- for depth in range(1, parts | length + 1) -%}
         {%- set folder = parts[:depth] | join('/') -%}
         {%- if folder not in ('', '.', '..') and not folder.endswith('/..') -%}
-            {%- call statement('ensure_directory', auto_begin=False) -%}
-                copy (select 1 as placeholder, 'x' as part where false)
-                to '{{ folder }}' (format parquet, partition_by (part), overwrite_or_ignore)
-            {%- endcall -%}
+            {{ make_directory(folder) }}
         {%- endif -%}
     {%- endfor -%}
 {%- endmacro %}

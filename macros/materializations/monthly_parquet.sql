@@ -36,7 +36,7 @@
 
     {#- One look at the folder: which months are on disk already. -#}
     {%- set on_disk = run_query("select file from glob('" ~ location ~ "/month=*/data_0.parquet')").columns[0].values() | list -%}
-    {%- set todo, files = [], [] -%}
+    {%- set todo = [] -%}
     {%- for month in months -%}
         {%- set file = location ~ '/month=' ~ month.label ~ '/data_0.parquet' -%}
         {%- if rebuild is none or month.label in rebuild -%}
@@ -55,22 +55,12 @@
             set variable partition_start = date '{{ month.start }}';
             set variable partition_end = date '{{ month.end }}';
         {%- endcall -%}
-        {#- A month already on disk is overwritten in place (even by an empty result); a new one is written
-            as a hive partition, which creates its folder. -#}
-        {%- set file = location ~ '/month=' ~ month.label ~ '/data_0.parquet' -%}
-        {%- if file in on_disk -%}
-            {%- call statement('write_month', auto_begin=False) -%}
-                copy ({{ sql }}) to '{{ file }}' (format parquet, compression zstd, use_tmp_file true)
-            {%- endcall -%}
-        {%- else -%}
-            {%- call statement('write_month', auto_begin=False) -%}
-                copy (select *, '{{ month.label }}' as month from ({{ sql }}) as month_rows)
-                to '{{ location }}' (
-                    format parquet, compression zstd, partition_by (month), overwrite_or_ignore,
-                    filename_pattern 'data_{i}'
-                )
-            {%- endcall -%}
-        {%- endif -%}
+        {%- set folder = location ~ '/month=' ~ month.label -%}
+        {{ make_directory(folder) }}
+        {#- a month rebuilt is written beside its old file and swapped in when complete -#}
+        {%- call statement('write_month', auto_begin=False) -%}
+            copy ({{ sql }}) to '{{ folder }}/data_0.parquet' (format parquet, compression zstd, use_tmp_file true)
+        {%- endcall -%}
         {%- set now = modules.datetime.datetime.now() -%}
         {%- set per_month = (now - clock.started).total_seconds() / loop.index -%}
         {{ log('    ' ~ this.identifier ~ ' ' ~ month.label ~ ' (' ~ loop.index ~ '/' ~ todo | length ~ ') in '
@@ -83,18 +73,13 @@
     {%- endcall -%}
 
     {#- The view reads the pack's months only (a folder may hold months of an earlier, longer pack). -#}
-    {%- set on_disk = run_query("select file from glob('" ~ location ~ "/month=*/data_0.parquet')").columns[0].values() | list -%}
+    {%- set files = [] -%}
     {%- for month in months -%}
-        {%- set file = location ~ '/month=' ~ month.label ~ '/data_0.parquet' -%}
-        {%- if file in on_disk -%}{%- do files.append("'" ~ file ~ "'") -%}{%- endif -%}
+        {%- do files.append("'" ~ location ~ "/month=" ~ month.label ~ "/data_0.parquet'") -%}
     {%- endfor -%}
     {%- call statement('main') -%}
         create or replace view {{ target_relation }} as
-        {% if files -%}
-            select * from read_parquet([{{ files | join(', ') }}], hive_partitioning = false)
-        {%- else -%}
-            select * from ({{ sql }}) as no_rows limit 0
-        {%- endif %}
+        select * from read_parquet([{{ files | join(', ') }}], hive_partitioning = false)
     {%- endcall -%}
 
     {{ run_hooks(post_hooks, inside_transaction=True) }}

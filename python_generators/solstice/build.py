@@ -76,12 +76,12 @@ def ensure_unlocked(db: Path) -> None:
                             "shell, `dbt docs serve` or another build) and run the command again.")
 
 
-def pack_manifest(raw: Path) -> dict:
+def pack_manifest(raw: Path, pack: str | None = None) -> dict:
     path = raw / MANIFEST
     if not path.exists():
         raise SolsticeError(
             f"no generated pack at {raw} ({MANIFEST} is missing). Generate it first: `solstice generate --pack "
-            f"{raw.name}` (or `make pack PACK={raw.name}`).")
+            f"{pack or raw.name}` (or `make pack PACK={pack or raw.name}`).")
     try:
         return json.loads(path.read_text())
     except json.JSONDecodeError as exc:
@@ -108,8 +108,8 @@ def dbt_command(root: Path, pack: str, args: list[str], vars_: dict | None = Non
                             "and target/run_results.json.")
 
 
-def pack_vars(raw: Path, sub_daily: bool | None = None, rebuild_months: list[str] | None = None) -> dict:
-    config = pack_manifest(raw)["config"]
+def pack_vars(raw: Path, pack: str, sub_daily: bool | None = None, rebuild_months: list[str] | None = None) -> dict:
+    config = pack_manifest(raw, pack)["config"]
     vars_ = {
         "pack": config["pack"],
         "raw_root": str(raw.resolve()),
@@ -124,7 +124,7 @@ def pack_vars(raw: Path, sub_daily: bool | None = None, rebuild_months: list[str
 
 def dbt_build(root: Path, pack: str, raw: Path, select: str | None = None, sub_daily: bool | None = None,
               rebuild_months: list[str] | None = None) -> None:
-    vars_ = pack_vars(raw, sub_daily, rebuild_months)
+    vars_ = pack_vars(raw, pack, sub_daily, rebuild_months)
     check_raw_pack(root, raw)
     db = database_path(root, pack)
     db.parent.mkdir(parents=True, exist_ok=True)
@@ -155,7 +155,7 @@ def release(root: Path, pack: str, raw: Path) -> Path:
     import duckdb
 
     db = database_path(root, pack)
-    raw_manifest = pack_manifest(raw)
+    raw_manifest = pack_manifest(raw, pack)
     if not db.exists():
         raise SolsticeError(f"no built database at {db}; run `solstice build --pack {pack}` first.")
     if not build_marker(root, pack).exists():
@@ -237,7 +237,7 @@ def charts(root: Path, pack: str) -> Path:
 
 def validate(root: Path, pack: str, raw: Path) -> dict:
     """Write the validation report into the pack's release again; return the verdict counts."""
-    seed = int(pack_manifest(raw)["config"]["seed"])
+    seed = int(pack_manifest(raw, pack)["config"]["seed"])
     counts = _rewrite_release_folder(root, pack, "validation", lambda con, out: write_report(con, out, pack, seed))
     log(f"{_verdicts(counts)} -> {work_dir(root) / 'release' / pack / 'validation' / 'VALIDATION_REPORT.md'}")
     return counts

@@ -124,7 +124,7 @@ def test_malformed_packs_file_is_named(project_copy, capsys):
 def test_build_without_a_generated_pack_says_what_to_run(tmp_path, capsys):
     code, err = run(["build", "--pack", "dev", "--raw", str(tmp_path / "nothing")], capsys)
     assert code == 2
-    assert "Run `solstice generate --pack <name>` first" in err
+    assert "Generate it first: `solstice generate --pack dev` (or `make pack PACK=dev`)" in err
 
 
 def test_help_lists_every_command(capsys):

@@ -36,4 +36,3 @@ final as (
 )
 
 select * from final
-order by dispatch_event_id, interval_start_at

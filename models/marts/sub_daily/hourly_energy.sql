@@ -65,4 +65,3 @@ final as (
 )
 
 select * from final
-order by household_id, interval_start_at
