@@ -11,12 +11,13 @@ from pathlib import Path
 from .errors import ConfigError, SolsticeError
 
 GIB = 1024 ** 3
-# Measured bytes per home-hour of the pack (premium-25k: 25,000 homes x 24 months, zstd Parquet; see the
-# README's benchmark): the raw layer the generator writes, the database with the daily marts, the sub-daily
-# hourly_energy mart, and the release (Parquet + CSV of the 14 tables; the sub-daily Parquet is hard-linked).
-RAW_BYTES_PER_HOME_HOUR = 10.5
-DATABASE_BYTES_PER_HOME_HOUR = 2.0
-SUB_DAILY_BYTES_PER_HOME_HOUR = 12.0
+# Bytes per home-hour of the pack, measured on premium-25k (25,000 homes x 24 months, zstd Parquet; the README's
+# benchmark): the raw layer the generator writes; the database (daily and coarser tables) with the month
+# partitions of the hourly models; the sub-daily hourly_energy mart; the release (Parquet + CSV of the 14
+# tables; the sub-daily Parquet is hard-linked, not copied).
+RAW_BYTES_PER_HOME_HOUR = 8.0
+BUILD_BYTES_PER_HOME_HOUR = 16.5
+SUB_DAILY_BYTES_PER_HOME_HOUR = 15.0
 RELEASE_BYTES_PER_HOME_HOUR = 3.0
 # DuckDB spills what does not fit in memory beside the database; keep this much free for it.
 SPILL_HEADROOM_BYTES = 4 * GIB
@@ -35,6 +36,9 @@ def _free(path: Path) -> int:
 
 def _require(what: str, need: float, where: Path, config: dict) -> None:
     free = _free(where)
+    from .generate import log
+
+    log(f"disk: about {need / GIB:.1f} GiB needed to {what} this pack, {free / GIB:.1f} GiB free")
     if free < need:
         raise ConfigError(
             f"not enough disk to {what} pack {config['pack']} ({int(config['households']):,} households x "
@@ -51,7 +55,7 @@ def check_disk_for_generate(config: dict, out: Path) -> None:
 def check_disk_for_build(root: Path, pack: str, raw: Path, sub_daily: bool) -> None:
     """Before building: room for the database, the month partitions, DuckDB's spill, and the release."""
     config = json.loads((raw / "_pack.json").read_text())["config"]
-    per_hour = DATABASE_BYTES_PER_HOME_HOUR + RELEASE_BYTES_PER_HOME_HOUR
+    per_hour = BUILD_BYTES_PER_HOME_HOUR + RELEASE_BYTES_PER_HOME_HOUR
     per_hour += SUB_DAILY_BYTES_PER_HOME_HOUR if sub_daily else 0
     from .config import work_dir
 
