@@ -10,7 +10,9 @@
     reads the month's bounds from DuckDB variables that this materialization sets before each month.
     Months: the pack's local calendar months; with `config(partition_clock='utc')`, the UTC months the
     feed touches (the pack's months and the next one, where the last local day ends in UTC).
-    `--vars '{rebuild_months: [2025-03]}'` recomputes only the months named and keeps the others. -#}
+    `--vars '{rebuild_months: [2025-03]}'` recomputes only the months named and keeps the others.
+    `config(order_by='<columns>')` sorts each month's rows: a released table must be byte-identical from one
+    build to the next (DuckDB's parallel joins and aggregates emit rows in no fixed order). -#}
 {% materialization monthly_parquet, adapter='duckdb' %}
     {%- set target_relation = this.incorporate(type='view') -%}
     {%- set location = partition_location(this) -%}
@@ -18,6 +20,7 @@
     {%- set rebuild = var('rebuild_months', none) -%}
     {%- if rebuild is string -%}{%- set rebuild = rebuild.split(',') | map('trim') | list -%}{%- endif -%}
     {%- set existing_relation = load_cached_relation(this) -%}
+    {%- set order_by = config.get('order_by') -%}
 
     {{ run_hooks(pre_hooks, inside_transaction=False) }}
     {{ run_hooks(pre_hooks, inside_transaction=True) }}
@@ -59,7 +62,12 @@
         {{ make_directory(folder) }}
         {#- a month rebuilt is written beside its old file and swapped in when complete -#}
         {%- call statement('write_month', auto_begin=False) -%}
-            copy ({{ sql }}) to '{{ folder }}/data_0.parquet' (format parquet, compression zstd, use_tmp_file true)
+            copy (
+                {%- if order_by %} select * from ({{ sql }}
+                ) order by {{ order_by }}
+                {%- else %} {{ sql }}
+                {%- endif %}
+            ) to '{{ folder }}/data_0.parquet' (format parquet, compression zstd, use_tmp_file true)
         {%- endcall -%}
         {%- set now = modules.datetime.datetime.now() -%}
         {%- set per_month = (now - clock.started).total_seconds() / loop.index -%}

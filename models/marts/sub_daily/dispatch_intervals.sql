@@ -1,7 +1,7 @@
 -- The premium pack's sub-daily dispatch table: one row per dispatch event, home and event hour (the
 -- telemetry's interval), with the request, the baseline, what was delivered and how it settles. Built month by
 -- month (local month of the event) and released as month-partitioned Parquet.
-{{ config(materialized='monthly_parquet') }}
+{{ config(materialized='monthly_parquet', order_by='dispatch_event_id, interval_start_at') }}
 
 with
 

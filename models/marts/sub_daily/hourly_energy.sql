@@ -1,6 +1,6 @@
 -- The premium pack's sub-daily energy table: one row per home and local hour in service, with the prices and
 -- grid carbon of that hour. Built month by month (local month) and released as month-partitioned Parquet.
-{{ config(materialized='monthly_parquet') }}
+{{ config(materialized='monthly_parquet', order_by='household_id, interval_start_at') }}
 
 with
 
