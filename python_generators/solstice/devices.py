@@ -461,7 +461,8 @@ class Simulator:
             soc = np.clip(soc + ch * eta - dis / eta, 0, cap)
             out["solar"][h], out["load"][h], out["charge"][h], out["discharge"][h] = solar, served, ch, dis
             out["grid_import"][h], out["grid_export"][h] = imp, exp
-            out["soc"][h] = np.where(cap > 0, 100.0 * soc / np.maximum(cap, 1e-9), 0.0)
+            # No battery, no state of charge: NaN here, written as null (not 0 %, which would read as empty).
+            out["soc"][h] = np.where(cap > 0, 100.0 * soc / np.maximum(cap, 1e-9), np.nan)
         out["critical"] = np.minimum(critical, out["load"])
         out["grid_up"] = ~grid_down
         return out
@@ -586,7 +587,7 @@ class Simulator:
             "critical_load_kwh": energy["critical"][order],
             "battery_charge_kwh": energy["charge"][order],
             "battery_discharge_kwh": energy["discharge"][order],
-            "state_of_charge_pct": np.round(batt["soc"][h, c], 2).astype(np.float32)[order],
+            "state_of_charge_pct": pa.array(np.round(batt["soc"][h, c], 2).astype(np.float32)[order], from_pandas=True),
             "grid_import_kwh": energy["grid_import"][order],
             "grid_export_kwh": energy["grid_export"][order],
             "grid_up_flag": batt["grid_up"][h, c][order],

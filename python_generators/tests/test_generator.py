@@ -9,6 +9,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pvlib
+import pyarrow as pa
+import pyarrow.dataset as ds
 import pytest
 
 from solstice.config import resolve_pack
@@ -39,7 +41,7 @@ def test_meter_readings_are_physical(telemetry):
                    "grid_import_kwh", "grid_export_kwh"):
         assert telemetry[column].min() >= 0, column
     assert (telemetry.critical_load_kwh <= telemetry.load_kwh + 1e-4).all()
-    assert telemetry.state_of_charge_pct.between(0, 100).all()
+    assert telemetry.state_of_charge_pct.dropna().between(0, 100).all()
     # A battery never charges and discharges in the same hour, nor a home imports and exports at once.
     assert not ((telemetry.battery_charge_kwh > 0) & (telemetry.battery_discharge_kwh > 0)).any()
     assert not ((telemetry.grid_import_kwh > 0) & (telemetry.grid_export_kwh > 0)).any()
@@ -50,6 +52,17 @@ def test_homes_without_a_battery_never_use_one(telemetry, batteries):
     assert len(without) > 0
     assert without.battery_charge_kwh.abs().max() == 0
     assert without.battery_discharge_kwh.abs().max() == 0
+
+
+def test_state_of_charge_is_null_without_a_battery(clean_raw, telemetry, batteries):
+    """A home without a battery has no state of charge: null, not 0 % (which a fleet average would count as an
+    empty battery). A home with one reports it every hour. The column stays a float."""
+    schema = ds.dataset(clean_raw / "fleet" / "telemetry_hourly", format="parquet", partitioning="hive").schema
+    assert schema.field("state_of_charge_pct").type == pa.float32()
+    with_battery = telemetry.household_id.isin(batteries.household_id)
+    assert (~with_battery).any() and with_battery.any()
+    assert telemetry.loc[~with_battery, "state_of_charge_pct"].isna().all()
+    assert telemetry.loc[with_battery, "state_of_charge_pct"].notna().all()
 
 
 def test_battery_hours_stay_within_power_rating(telemetry, batteries):

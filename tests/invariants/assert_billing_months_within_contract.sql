@@ -1,4 +1,5 @@
--- Contract months are billed only from the contract's start month on, and each month's utility bills equal
+-- Contract months are billed only from the contract's start month on, and each home's utility bills for a
+-- month (summed over its contracts: a home whose contract changes mid-month has one row per contract) equal
 -- the sum of that home's daily bills.
 with
 
@@ -10,6 +11,25 @@ contracts as (
     select * from {{ ref('subscriber_contracts') }}
 ),
 
+early_months as (
+    select
+        months.household_id,
+        months.billing_month
+    from months
+    inner join contracts on months.contract_id = contracts.contract_id
+    where months.billing_month < {{ month_label('contracts.contract_start_date') }}
+),
+
+home_months as (
+    select
+        household_id,
+        billing_month,
+        sum(utility_bill_without_system_usd) as bill_without_system_usd,
+        sum(utility_bill_with_system_usd) as bill_with_system_usd
+    from months
+    group by household_id, billing_month
+),
+
 daily as (
     select
         household_id,
@@ -18,18 +38,27 @@ daily as (
         sum(bill_with_system_usd) as bill_with_system_usd
     from {{ ref('daily_generation_consumption') }}
     group by household_id, {{ month_label('date') }}
+),
+
+mismatched_months as (
+    select
+        home_months.household_id,
+        home_months.billing_month
+    from home_months
+    left join daily
+        on
+            home_months.household_id = daily.household_id
+            and home_months.billing_month = daily.billing_month
+    where
+        daily.household_id is null
+        or abs(home_months.bill_without_system_usd - daily.bill_without_system_usd) > 0.0001
+        or abs(home_months.bill_with_system_usd - daily.bill_with_system_usd) > 0.0001
+),
+
+final as (
+    select * from early_months
+    union all
+    select * from mismatched_months
 )
 
-select
-    months.household_id,
-    months.billing_month
-from months
-inner join contracts on months.contract_id = contracts.contract_id
-left join daily
-    on months.household_id = daily.household_id
-        and months.billing_month = daily.billing_month
-where
-    months.billing_month < {{ month_label('contracts.contract_start_date') }}
-    or daily.household_id is null
-    or abs(months.utility_bill_without_system_usd - daily.bill_without_system_usd) > 0.0001
-    or abs(months.utility_bill_with_system_usd - daily.bill_with_system_usd) > 0.0001
+select * from final

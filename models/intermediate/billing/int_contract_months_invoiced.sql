@@ -1,23 +1,40 @@
 -- One row per contract and local calendar month in service: the month's utility bills, VPP credits and the
--- subscription payment.
---   contract year  = whole years from the contract's start month to the billing month, so prices step up
---                    on each anniversary month by the escalator: price x (1 + escalator_pct / 100) ^ year;
---   proration      = days in service that month / days in the month (first and last months);
---   minimum        = monthly minimum (escalated) x proration;
---   included kWh   = for usage-priced contracts (flex rate > 0), the energy the minimum pays for;
---   overage kWh    = solar generation above the included kWh (0 for fixed-payment contracts);
---   payment        = minimum + flex rate (escalated) x overage  (= the greater of minimum and usage charge);
---   net value      = (bill without - bill with) + VPP credits - payment.
+-- subscription payment. The days of a month are those the contract was in force (int_contract_days_escalated),
+-- so a home whose contract changes mid-month has one row per contract, each prorated to its own days.
+--   proration   = days in service / days in the month (first and last months);
+--   escalation  = the average of the daily escalation factors over the days in service: prices step up on the
+--                 anniversary date, so a contract that started on the 22nd pays, in its anniversary month,
+--                 21 days at the old price and the rest at the new one (prorated, not stepped for the month);
+--   minimum     = monthly minimum x escalation x proration;
+--   flex rate   = per-kWh price x escalation;
+--   then by the product's payment basis (seed contract_products):
+--     fixed_payment         leases, loan-like plans: payment = minimum; no overage;
+--     per_kwh_with_minimum  PPAs: every kWh produced at the per-kWh price, the minimum a take-or-pay floor:
+--                           payment = greater of minimum and flex rate x generation; no overage (there is no
+--                           allowance: a PPA kWh above the floor is billed at the same price, not an overage);
+--     minimum_plus_overage  flexible subscriptions: the minimum includes an allowance of
+--                           minimum_share_of_expected x the design's expected monthly production x proration;
+--                           overage = generation beyond it, billed at the flex rate: payment = minimum + flex
+--                           rate x overage;
+--   net value   = (bill without - bill with) + VPP credits - payment.
 {{ config(materialized='table') }}
 
 with
 
-days as (
-    select * from {{ ref('int_household_days_billed') }}
+contract_days as (
+    select * from {{ ref('int_contract_days_escalated') }}
 ),
 
 contracts as (
-    select * from {{ ref('stg_crm__subscriber_contracts') }}
+    select * from {{ ref('int_contracts_sequenced') }}
+),
+
+products as (
+    select * from {{ ref('contract_products') }}
+),
+
+systems as (
+    select * from {{ ref('stg_installs__solar_systems') }}
 ),
 
 dispatch as (
@@ -26,75 +43,90 @@ dispatch as (
 
 months as (
     select
+        contract_id,
         household_id,
         {{ dbt.date_trunc('month', 'local_date') }} as billing_month_start,
         count(*) as days_in_service,
+        max(contract_year) as contract_year,
+        avg(escalation_factor) as escalation_factor,
         {{ exact_sum('solar_generation_kwh') }} as solar_generation_kwh,
         {{ exact_sum('bill_without_system_usd') }} as utility_bill_without_system_usd,
         {{ exact_sum('bill_with_system_usd') }} as utility_bill_with_system_usd
-    from days
-    group by household_id, {{ dbt.date_trunc('month', 'local_date') }}
+    from contract_days
+    group by contract_id, household_id, {{ dbt.date_trunc('month', 'local_date') }}
 ),
 
 credits as (
+    -- each event's incentive goes to the contract in force on the event's local date
+    select
+        contracts.contract_id,
+        {{ dbt.date_trunc('month', 'dispatch.event_local_date') }} as billing_month_start,
+        {{ exact_sum('dispatch.customer_incentive_usd') }} as vpp_credits_usd
+    from dispatch
+    inner join contracts
+        on
+            dispatch.household_id = contracts.household_id
+            and dispatch.event_local_date >= contracts.active_from_date
+            and (contracts.active_until_date is null or dispatch.event_local_date < contracts.active_until_date)
+    group by contracts.contract_id, {{ dbt.date_trunc('month', 'dispatch.event_local_date') }}
+),
+
+expected_production as (
     select
         household_id,
-        {{ dbt.date_trunc('month', 'event_local_date') }} as billing_month_start,
-        {{ exact_sum('customer_incentive_usd') }} as vpp_credits_usd
-    from dispatch
-    group by household_id, {{ dbt.date_trunc('month', 'event_local_date') }}
+        sum(expected_annual_kwh) / 12 as expected_monthly_kwh
+    from systems
+    group by household_id
 ),
 
 terms as (
     select
         months.*,
-        contracts.contract_id,
         contracts.subscription_type,
         contracts.flex_rate_usd_per_kwh,
         contracts.monthly_minimum_payment_usd,
         contracts.escalator_pct,
+        products.payment_basis,
+        products.minimum_share_of_expected,
+        coalesce(expected_production.expected_monthly_kwh, 0) as expected_monthly_kwh,
         coalesce(credits.vpp_credits_usd, 0) as vpp_credits_usd,
-        {{ dbt.datediff(dbt.date_trunc('month', 'contracts.contract_start_date'), 'months.billing_month_start', 'month') }} -- noqa: LT05
-            as contract_months_elapsed,
         {{ dbt.datediff('months.billing_month_start', dbt.dateadd('month', 1, 'months.billing_month_start'), 'day') }} -- noqa: LT05
             as days_in_month
     from months
-    inner join contracts on months.household_id = contracts.household_id
+    inner join contracts on months.contract_id = contracts.contract_id
+    left join products on contracts.subscription_type = products.subscription_type
+    left join expected_production on months.household_id = expected_production.household_id
     left join credits
         on
-            months.household_id = credits.household_id
+            months.contract_id = credits.contract_id
             and months.billing_month_start = credits.billing_month_start
 ),
 
-contract_years as (
+prorated as (
     select
         *,
-        floor(contract_months_elapsed / 12) as contract_year,
         cast(days_in_service as double) / days_in_month as proration
     from terms
-),
-
-escalated as (
-    select
-        *,
-        power(1 + escalator_pct / 100, contract_year) as escalation_factor
-    from contract_years
 ),
 
 priced as (
     select
         *,
         monthly_minimum_payment_usd * escalation_factor * proration as minimum_payment_usd,
-        flex_rate_usd_per_kwh * escalation_factor as flex_rate_escalated_usd_per_kwh
-    from escalated
+        flex_rate_usd_per_kwh * escalation_factor as flex_rate_escalated_usd_per_kwh,
+        case
+            when payment_basis = 'minimum_plus_overage'
+                then minimum_share_of_expected * expected_monthly_kwh * proration
+            else 0
+        end as included_kwh
+    from prorated
 ),
 
 invoiced as (
     select
         *,
         case
-            when flex_rate_escalated_usd_per_kwh > 0
-                then greatest(solar_generation_kwh - minimum_payment_usd / flex_rate_escalated_usd_per_kwh, 0)
+            when payment_basis = 'minimum_plus_overage' then greatest(solar_generation_kwh - included_kwh, 0)
             else 0
         end as overage_kwh
     from priced
@@ -103,7 +135,12 @@ invoiced as (
 paid as (
     select
         *,
-        minimum_payment_usd + flex_rate_escalated_usd_per_kwh * overage_kwh as subscription_payment_usd
+        case payment_basis
+            when 'fixed_payment' then minimum_payment_usd
+            when 'per_kwh_with_minimum'
+                then greatest(minimum_payment_usd, flex_rate_escalated_usd_per_kwh * solar_generation_kwh)
+            when 'minimum_plus_overage' then minimum_payment_usd + flex_rate_escalated_usd_per_kwh * overage_kwh
+        end as subscription_payment_usd
     from invoiced
 ),
 

@@ -27,10 +27,13 @@ systems as (
 ),
 
 contracts as (
+    -- one row per home: its service ends when its latest contract does (the customer churned); a home with
+    -- several contracts (renewals) is in service through all of them
     select
         household_id,
-        churned_on
-    from {{ ref('stg_crm__subscriber_contracts') }}
+        active_until_date as service_end_date
+    from {{ ref('int_contracts_sequenced') }}
+    where latest_contract_flag
 ),
 
 clock as (
@@ -69,7 +72,7 @@ service_days as (
         on
             households.time_zone = clock_days.time_zone
             and systems.commission_date <= clock_days.local_date
-            and (contracts.churned_on is null or contracts.churned_on > clock_days.local_date)
+            and (contracts.service_end_date is null or contracts.service_end_date > clock_days.local_date)
 ),
 
 short_days as (
