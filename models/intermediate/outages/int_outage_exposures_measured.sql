@@ -1,8 +1,8 @@
 -- One row per grid interruption and home in service on the interrupted feeder: the hours judged in
 -- int_outage_hours_judged summed over the interruption, and whether backup avoided the outage for the customer
 -- (a battery in service carried the critical load, leaving at most var('outage_avoided_max_unserved_share') of
--- it unserved). Homes without a battery never avoid an outage (anti-islanding). An interruption that does not
--- show as a grid-down hour in telemetry (under half of every hour it touches) is not judged avoided.
+-- it unserved). Homes without a battery never avoid an outage (anti-islanding). A short interruption that shows
+-- in no grid-down hour of telemetry (it spans no hour's middle) is not judged, so not counted avoided.
 {{ config(materialized='table') }}
 
 with

@@ -1,8 +1,9 @@
 -- The backup rule, hour by hour: for every hour of an interruption at a home, did the backup carry the home's
 -- critical load, and if not, how much went unserved. Read from what the home's telemetry shows, not from an
 -- average:
---   * grid up in the hour: the home was on the grid (an interruption shorter than half the hour does not show
---     in hourly telemetry); nothing is judged.
+--   * grid up in the hour: the home's meter saw the grid for the hour (hourly telemetry flags an hour grid-down
+--     when the interruption spans its middle, so part of an interruption may fall in grid-up hours); nothing
+--     is judged.
 --   * grid down, no battery in service: nothing is served. Grid-tied solar inverters must stop energising
 --     within 2 seconds of losing the grid (anti-islanding, IEEE 1547-2018 clause 8.1, certified to UL 1741),
 --     so solar alone never carries a home through an outage.
