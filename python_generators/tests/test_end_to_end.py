@@ -50,7 +50,7 @@ def test_release_manifest_and_dictionary(dev_release):
     release = workdir / "release" / "dev"
     manifest = json.loads((release / "manifest.json").read_text())
     assert manifest["config"]["pack"] == "dev" and manifest["config"]["seed"] == 42
-    assert set(manifest["row_counts"]) == set(SCHEMA) | {"hourly_energy", "dispatch_intervals"}
+    assert set(manifest["row_counts"]) == set(SCHEMA) | {"hourly_energy", "dispatch_intervals"} | set(COMPANION_TABLES)
     for table in SCHEMA:
         assert pq.read_metadata(release / "parquet" / f"{table}.parquet").num_rows == manifest["row_counts"][table]
     assert manifest["tool_versions"]["dbt-core"].startswith("1.11.")
