@@ -38,6 +38,12 @@ SCHEMA_TABLES = {
     "channel_attribution": "household_id",
     "portfolio_kpis_daily": "date, state",
 }
+# Documented companions of the schema tables (models/marts/companions/), released beside them in companions/:
+# what the schema's columns leave out, so those stay exactly as published.
+COMPANION_TABLES = {
+    "household_tariffs": "household_id",
+    "portfolio_kpi_components_daily": "date, state",
+}
 # The schema's optional sub-daily tables (premium): month-partitioned Parquet, released as built.
 SUB_DAILY_TABLES = {
     "hourly_energy": "household_id, interval_start_at",
@@ -171,14 +177,17 @@ def release(root: Path, pack: str, raw: Path) -> Path:
     counts = {}
     try:
         with duckdb.connect(str(db), read_only=True) as con:
-            for table, key in SCHEMA_TABLES.items():
-                relation = f"(select * from marts.{table} order by {key})"
-                try:
-                    counts[table] = con.execute(f"select count(*) from marts.{table}").fetchall()[0][0]
-                except duckdb.CatalogException:
-                    raise SolsticeError(f"mart {table} is missing from {db}; run `solstice build --pack {pack}`.")
-                con.execute(f"copy {relation} to '{staging / 'parquet' / table}.parquet' (format parquet, compression zstd)")
-                con.execute(f"copy {relation} to '{staging / 'csv' / table}.csv' (header, delimiter ',')")
+            for tables, folder in ((SCHEMA_TABLES, staging), (COMPANION_TABLES, staging / "companions")):
+                (folder / "parquet").mkdir(parents=True, exist_ok=True)
+                (folder / "csv").mkdir(exist_ok=True)
+                for table, key in tables.items():
+                    relation = f"(select * from marts.{table} order by {key})"
+                    try:
+                        counts[table] = con.execute(f"select count(*) from marts.{table}").fetchall()[0][0]
+                    except duckdb.CatalogException:
+                        raise SolsticeError(f"mart {table} is missing from {db}; run `solstice build --pack {pack}`.")
+                    con.execute(f"copy {relation} to '{folder / 'parquet' / table}.parquet' (format parquet, compression zstd)")
+                    con.execute(f"copy {relation} to '{folder / 'csv' / table}.csv' (header, delimiter ',')")
         counts.update(release_sub_daily(root, pack, staging / "parquet"))
         (staging / "manifest.json").write_text(json.dumps({
             "pack": pack,
@@ -285,9 +294,10 @@ def data_dictionary(root: Path, counts: dict) -> str:
     models = {n["name"]: n for n in manifest["nodes"].values() if n.get("resource_type") == "model"}
     lines = ["# Solstice Residential Energy Simulation Pack — data dictionary", "",
              "Generated from the dbt documentation of the marts. Parquet is canonical; CSV mirrors it.", ""]
-    for table in [*SCHEMA_TABLES, *(t for t in SUB_DAILY_TABLES if t in counts)]:
+    for table in [*SCHEMA_TABLES, *(t for t in SUB_DAILY_TABLES if t in counts), *COMPANION_TABLES]:
         node = models.get(table, {})
-        lines += [f"## `{table}`", "", node.get("description", "").strip(), "",
+        where = ["", f"Companion table: `companions/parquet/{table}.parquet` (and CSV)."] if table in COMPANION_TABLES else []
+        lines += [f"## `{table}`", *where, "", node.get("description", "").strip(), "",
                   f"Rows: {counts.get(table, 0):,}", "", "| column | type | description |", "|---|---|---|"]
         for name, column in node.get("columns", {}).items():
             description = " ".join(column.get("description", "").split()).replace("|", "\\|")

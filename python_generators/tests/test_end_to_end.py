@@ -14,6 +14,7 @@ import duckdb
 import pyarrow.parquet as pq
 
 from schema_contract import ENUMS, SCHEMA
+from solstice.build import COMPANION_TABLES
 
 
 def test_dbt_build_passes_every_test(dev_release):
@@ -47,7 +48,7 @@ def test_release_manifest_and_dictionary(dev_release):
     release = workdir / "release" / "dev"
     manifest = json.loads((release / "manifest.json").read_text())
     assert manifest["config"]["pack"] == "dev" and manifest["config"]["seed"] == 42
-    assert set(manifest["row_counts"]) == set(SCHEMA) | {"hourly_energy", "dispatch_intervals"}
+    assert set(manifest["row_counts"]) == set(SCHEMA) | {"hourly_energy", "dispatch_intervals"} | set(COMPANION_TABLES)
     for table in SCHEMA:
         assert pq.read_metadata(release / "parquet" / f"{table}.parquet").num_rows == manifest["row_counts"][table]
     assert manifest["tool_versions"]["dbt-core"].startswith("1.11.")
@@ -56,6 +57,33 @@ def test_release_manifest_and_dictionary(dev_release):
         assert f"## `{table}`" in dictionary
         for name, _ in columns:
             assert f"| `{name}` |" in dictionary, (table, name)
+
+
+def test_release_ships_the_companions_beside_the_schema_tables(dev_release):
+    """The documented companions are released in companions/ with their rows and dictionary entries; the KPI parts
+    have exactly the rows of portfolio_kpis_daily and rebuild its ratios."""
+    workdir, _ = dev_release
+    release = workdir / "release" / "dev"
+    companions = release / "companions"
+    assert sorted(p.stem for p in (companions / "parquet").glob("*.parquet")) == sorted(COMPANION_TABLES)
+    assert sorted(p.stem for p in (companions / "csv").glob("*.csv")) == sorted(COMPANION_TABLES)
+    dictionary = (release / "DATA_DICTIONARY.md").read_text()
+    manifest = json.loads((release / "manifest.json").read_text())
+    for table in COMPANION_TABLES:
+        assert f"## `{table}`" in dictionary
+        assert pq.read_metadata(companions / "parquet" / f"{table}.parquet").num_rows == manifest["row_counts"][table]
+    with duckdb.connect() as con:
+        mismatched = con.execute(f"""
+            select count(*) from '{release}/parquet/portfolio_kpis_daily.parquet' as kpis
+            full outer join '{companions}/parquet/portfolio_kpi_components_daily.parquet' as parts
+                using (date, state)
+            where kpis.date is null or parts.date is null
+                or kpis.participation_rate is distinct from
+                    parts.dispatch_participations_count / nullif(parts.dispatch_events_count, 0)
+                or abs(kpis.service_ticket_rate - parts.tickets_opened_count / parts.active_households) > 1e-12
+                or abs(kpis.avg_bill_reduction_pct - parts.bill_reduction_pct_sum / parts.homes_billed_count) > 1e-9
+        """).fetchone()[0]
+    assert mismatched == 0
 
 
 def test_the_build_leaves_the_working_copy_target_alone(dev_release, root, dbt_target_outside_the_working_copy):
