@@ -21,7 +21,7 @@ batteries as (
 ),
 
 dispatch as (
-    select * from {{ ref('int_dispatch_responses_measured') }}
+    select * from {{ ref('int_dispatch_responses_valued') }}
 ),
 
 outages as (
@@ -53,7 +53,7 @@ dispatch_daily as (
         dispatch.event_local_date as local_date,
         households.state,
         count(*) as dispatch_events_count,
-        {{ exact_sum('dispatch.delivered_kwh') }} as total_dispatched_kwh,
+        {{ exact_sum('dispatch.settled_kwh') }} as total_dispatched_kwh,
         avg(case when dispatch.participated_flag then 1.0 else 0.0 end) as participation_rate,
         {{ exact_sum('dispatch.grid_value_usd') }} as estimated_grid_value_usd
     from dispatch

@@ -21,7 +21,7 @@ contracts as (
 ),
 
 dispatch as (
-    select * from {{ ref('int_dispatch_responses_measured') }}
+    select * from {{ ref('int_dispatch_responses_valued') }}
 ),
 
 months as (
