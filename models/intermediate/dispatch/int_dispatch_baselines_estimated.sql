@@ -135,6 +135,8 @@ candidates as (
             candidate_hours.household_id = local_hour_readings.household_id
             and candidate_hours.candidate_local_date = local_hour_readings.local_date
             and candidate_hours.local_hour = local_hour_readings.local_hour
+    -- a reading without battery flows (no battery metered) says nothing about what the battery would do
+    where local_hour_readings.battery_net_discharge_kwh is not null
 ),
 
 baselines as (
