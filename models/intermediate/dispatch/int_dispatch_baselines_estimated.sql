@@ -46,8 +46,17 @@ candidate_days as (
     from candidate_hours
 ),
 
--- Every reading of those home-days, found with a semi-join so the hash table is built on the few candidate
--- days rather than on the whole hourly feed.
+candidate_day_hours as (
+    select distinct
+        household_id,
+        candidate_local_date as local_date,
+        local_hour
+    from candidate_hours
+),
+
+-- The readings of those home-days the baseline needs - the matching local hours, and any grid-down hour (an
+-- outage makes the whole day incomparable) - found with semi-joins so the hash tables are built on the few
+-- candidate days rather than on the whole hourly feed.
 day_readings as (
     select
         telemetry.household_id,
@@ -56,12 +65,24 @@ day_readings as (
         telemetry.grid_up_flag,
         telemetry.battery_discharge_kwh - telemetry.battery_charge_kwh as battery_net_discharge_kwh
     from {{ ref('int_telemetry_readings_localized') }} as telemetry
-    where exists (
+    where
+        exists (
             select 1 as found
-            from candidate_days
+            from candidate_day_hours
             where
-                candidate_days.household_id = telemetry.household_id
-                and candidate_days.local_date = telemetry.local_date
+                candidate_day_hours.household_id = telemetry.household_id
+                and candidate_day_hours.local_date = telemetry.local_date
+                and candidate_day_hours.local_hour = telemetry.local_hour
+        )
+        or (
+            not telemetry.grid_up_flag
+            and exists (
+                select 1 as found
+                from candidate_days
+                where
+                    candidate_days.household_id = telemetry.household_id
+                    and candidate_days.local_date = telemetry.local_date
+            )
         )
 ),
 
@@ -74,12 +95,11 @@ event_days as (
 ),
 
 outage_days as (
-    select
+    select distinct
         household_id,
         local_date
     from day_readings
-    group by household_id, local_date
-    having {{ dbt.bool_or('not grid_up_flag') }}
+    where not grid_up_flag
 ),
 
 comparable_days as (
