@@ -1,7 +1,9 @@
+-- The schema's dispatch fact table: delivered_kwh is the settled energy (the programme's own measure, which
+-- the incentive pays for); grid_value_usd is priced on the incremental energy (see int_dispatch_responses_valued).
 with
 
 responses as (
-    select * from {{ ref('int_dispatch_responses_measured') }}
+    select * from {{ ref('int_dispatch_responses_valued') }}
 ),
 
 final as (
@@ -12,7 +14,7 @@ final as (
         program_id,
         dispatch_type,
         requested_kwh,
-        delivered_kwh,
+        settled_kwh as delivered_kwh,
         duration_minutes,
         participated_flag,
         non_participation_reason,

@@ -127,7 +127,7 @@ battery_eligibility as (
 response_by_home as (
     select
         household_id,
-        sum(delivered_kwh) / nullif(sum(requested_kwh), 0) as delivered_share,
+        sum(settled_kwh) / nullif(sum(requested_kwh), 0) as delivered_share,
         count(*) as calls
     from responses
     group by household_id

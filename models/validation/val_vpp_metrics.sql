@@ -78,7 +78,7 @@ fleet_wide as (
     select
         'vpp_kw_per_participating_home' as metric_id,
         'all' as scope,
-        avg(delivered_kwh / (duration_minutes / 60.0)) filter (where participated_flag) as measured_value,
+        avg(settled_kwh / (duration_minutes / 60.0)) filter (where participated_flag) as measured_value,
         count(*) filter (where participated_flag) as sample_size
     from responses
     union all

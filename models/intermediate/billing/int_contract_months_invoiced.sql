@@ -38,7 +38,7 @@ systems as (
 ),
 
 dispatch as (
-    select * from {{ ref('int_dispatch_responses_measured') }}
+    select * from {{ ref('int_dispatch_responses_valued') }}
 ),
 
 months as (

@@ -24,7 +24,7 @@ batteries as (
 ),
 
 dispatch as (
-    select * from {{ ref('int_dispatch_responses_measured') }}
+    select * from {{ ref('int_dispatch_responses_valued') }}
 ),
 
 outages as (
@@ -77,7 +77,7 @@ dispatch_daily as (
         households.state,
         count(*) as dispatch_events_count,
         sum(case when dispatch.participated_flag then 1 else 0 end) as dispatch_participations_count,
-        {{ exact_sum('dispatch.delivered_kwh') }} as total_dispatched_kwh,
+        {{ exact_sum('dispatch.settled_kwh') }} as total_dispatched_kwh,
         {{ exact_sum('dispatch.grid_value_usd') }} as estimated_grid_value_usd
     from dispatch
     inner join households on dispatch.household_id = households.household_id
