@@ -12,8 +12,9 @@
 
 with
 
-days as (
-    select * from {{ ref('int_household_days_billed') }}
+months as (
+    -- the month's utility bills as the utility issues them (export regime, bank, demand, minimum)
+    select * from {{ ref('int_household_months_billed') }}
 ),
 
 contracts as (
@@ -22,18 +23,6 @@ contracts as (
 
 dispatch as (
     select * from {{ ref('int_dispatch_responses_measured') }}
-),
-
-months as (
-    select
-        household_id,
-        {{ dbt.date_trunc('month', 'local_date') }} as billing_month_start,
-        count(*) as days_in_service,
-        {{ exact_sum('solar_generation_kwh') }} as solar_generation_kwh,
-        {{ exact_sum('bill_without_system_usd') }} as utility_bill_without_system_usd,
-        {{ exact_sum('bill_with_system_usd') }} as utility_bill_with_system_usd
-    from days
-    group by household_id, {{ dbt.date_trunc('month', 'local_date') }}
 ),
 
 credits as (
@@ -47,7 +36,12 @@ credits as (
 
 terms as (
     select
-        months.*,
+        months.household_id,
+        months.billing_month_start,
+        months.days_in_service,
+        months.solar_generation_kwh,
+        months.utility_bill_without_system_usd,
+        months.utility_bill_with_system_usd,
         contracts.contract_id,
         contracts.subscription_type,
         contracts.flex_rate_usd_per_kwh,
