@@ -43,6 +43,13 @@ SUB_DAILY_TABLES = {
     "hourly_energy": "household_id, interval_start_at",
     "dispatch_intervals": "dispatch_event_id, interval_start_at",
 }
+# Companion tables (models/marts/companions/): what the schema tables leave out, released beside them in
+# parquet/companions/ and csv/companions/ so the 14 schema tables stay exactly as published.
+COMPANION_TABLES = {
+    "household_tariffs": "household_id",
+    "tariff_rate_periods": "tariff_id, season, period",
+    "tariff_billing_rules": "tariff_id",
+}
 TOOLS = ["dbt-core", "dbt-duckdb", "duckdb", "pvlib", "numpy", "pandas", "pyarrow", "solstice-pack"]
 
 
@@ -179,6 +186,7 @@ def release(root: Path, pack: str, raw: Path) -> Path:
                     raise SolsticeError(f"mart {table} is missing from {db}; run `solstice build --pack {pack}`.")
                 con.execute(f"copy {relation} to '{staging / 'parquet' / table}.parquet' (format parquet, compression zstd)")
                 con.execute(f"copy {relation} to '{staging / 'csv' / table}.csv' (header, delimiter ',')")
+            companion_counts = release_companions(con, staging)
         counts.update(release_sub_daily(root, pack, staging / "parquet"))
         (staging / "manifest.json").write_text(json.dumps({
             "pack": pack,
@@ -186,9 +194,10 @@ def release(root: Path, pack: str, raw: Path) -> Path:
             "config": raw_manifest.get("config"),
             "raw_row_counts": raw_manifest.get("row_counts"),
             "row_counts": counts,
+            "companion_row_counts": companion_counts,
             "tool_versions": {tool: _version(tool) for tool in TOOLS},
         }, indent=2) + "\n")
-        (staging / "DATA_DICTIONARY.md").write_text(data_dictionary(root, counts))
+        (staging / "DATA_DICTIONARY.md").write_text(data_dictionary(root, counts, companion_counts))
         with duckdb.connect(str(db), read_only=True) as con:
             render_charts(con, staging / "charts")
             verdicts = write_report(con, staging / "validation", pack, int(raw_manifest["config"]["seed"]))
@@ -203,6 +212,25 @@ def release(root: Path, pack: str, raw: Path) -> Path:
         raise
     log(f"release written: {target} ({sum(counts.values()):,} rows in {len(counts)} tables)")
     return target
+
+
+def release_companions(con, staging: Path) -> dict:
+    """Export the companion marts to parquet/companions/ and csv/companions/; return their row counts."""
+    import duckdb
+
+    counts = {}
+    for folder in ("parquet", "csv"):
+        (staging / folder / "companions").mkdir(parents=True, exist_ok=True)
+    for table, key in COMPANION_TABLES.items():
+        relation = f"(select * from marts.{table} order by {key})"
+        try:
+            counts[table] = con.execute(f"select count(*) from marts.{table}").fetchall()[0][0]
+        except duckdb.CatalogException:
+            raise SolsticeError(f"companion mart {table} is missing from the database; run `solstice build`.")
+        con.execute(f"copy {relation} to '{staging / 'parquet' / 'companions' / table}.parquet' "
+                    f"(format parquet, compression zstd)")
+        con.execute(f"copy {relation} to '{staging / 'csv' / 'companions' / table}.csv' (header, delimiter ',')")
+    return counts
 
 
 def release_sub_daily(root: Path, pack: str, parquet: Path) -> dict:
@@ -278,17 +306,25 @@ def _version(package: str) -> str:
         return "not installed"
 
 
-def data_dictionary(root: Path, counts: dict) -> str:
-    """Markdown dictionary of the 14 tables, from the dbt manifest's model and column descriptions."""
+def data_dictionary(root: Path, counts: dict, companion_counts: dict | None = None) -> str:
+    """Markdown dictionary of the 14 tables (and the sub-daily and companion tables released), from the dbt
+    manifest's model and column descriptions."""
     manifest_path = root / os.environ.get("DBT_TARGET_PATH", "target") / "manifest.json"
     manifest = json.loads(manifest_path.read_text()) if manifest_path.exists() else {"nodes": {}}
     models = {n["name"]: n for n in manifest["nodes"].values() if n.get("resource_type") == "model"}
     lines = ["# Solstice Residential Energy Simulation Pack — data dictionary", "",
              "Generated from the dbt documentation of the marts. Parquet is canonical; CSV mirrors it.", ""]
-    for table in [*SCHEMA_TABLES, *(t for t in SUB_DAILY_TABLES if t in counts)]:
+    companion_counts = companion_counts or {}
+    tables = [*SCHEMA_TABLES, *(t for t in SUB_DAILY_TABLES if t in counts)]
+    for table in [*tables, *companion_counts]:
         node = models.get(table, {})
+        if table in companion_counts:
+            where = f"Companion table (`parquet/companions/{table}.parquet`, `csv/companions/{table}.csv`)"
+            rows = f"{where}. Rows: {companion_counts[table]:,}"
+        else:
+            rows = f"Rows: {counts.get(table, 0):,}"
         lines += [f"## `{table}`", "", node.get("description", "").strip(), "",
-                  f"Rows: {counts.get(table, 0):,}", "", "| column | type | description |", "|---|---|---|"]
+                  rows, "", "| column | type | description |", "|---|---|---|"]
         for name, column in node.get("columns", {}).items():
             description = " ".join(column.get("description", "").split()).replace("|", "\\|")
             lines.append(f"| `{name}` | {column.get('data_type', '')} | {description} |")
