@@ -42,6 +42,8 @@ SCHEMA_TABLES = {
 # what the schema's columns leave out, so those stay exactly as published.
 COMPANION_TABLES = {
     "household_tariffs": "household_id",
+    "tariff_rate_periods": "tariff_id, season, period",
+    "tariff_billing_rules": "tariff_id",
     "portfolio_kpi_components_daily": "date, state",
 }
 # The schema's optional sub-daily tables (premium): month-partitioned Parquet, released as built.
@@ -288,7 +290,8 @@ def _version(package: str) -> str:
 
 
 def data_dictionary(root: Path, counts: dict) -> str:
-    """Markdown dictionary of the 14 tables, from the dbt manifest's model and column descriptions."""
+    """Markdown dictionary of the 14 tables (and the sub-daily and companion tables released), from the dbt
+    manifest's model and column descriptions."""
     manifest_path = root / os.environ.get("DBT_TARGET_PATH", "target") / "manifest.json"
     manifest = json.loads(manifest_path.read_text()) if manifest_path.exists() else {"nodes": {}}
     models = {n["name"]: n for n in manifest["nodes"].values() if n.get("resource_type") == "model"}

@@ -1,6 +1,9 @@
 -- Contract months are billed only from the contract's start month on, and each home's utility bills for a
--- month (summed over its contracts: a home whose contract changes mid-month has one row per contract) equal
--- the sum of that home's daily bills.
+-- month (summed over its contracts: a home whose contract changes mid-month has one row per contract) reconcile
+-- with that home's daily rows: the bill without the system is the sum of the daily bills (energy + prorated
+-- fixed charge) plus the month's demand charge, at least the minimum bill; the bill with the system is the
+-- monthly bill as issued (it does not sum the days: the month nets exports, carries a credit bank and pays
+-- true-ups - see int_household_months_billed).
 with
 
 months as (
@@ -9,6 +12,10 @@ months as (
 
 contracts as (
     select * from {{ ref('subscriber_contracts') }}
+),
+
+bills as (
+    select * from {{ ref('int_household_months_billed') }}
 ),
 
 early_months as (
@@ -34,8 +41,7 @@ daily as (
     select
         household_id,
         {{ month_label('date') }} as billing_month,
-        sum(bill_without_system_usd) as bill_without_system_usd,
-        sum(bill_with_system_usd) as bill_with_system_usd
+        sum(bill_without_system_usd) as bill_without_system_usd
     from {{ ref('daily_generation_consumption') }}
     group by household_id, {{ month_label('date') }}
 ),
@@ -49,10 +55,18 @@ mismatched_months as (
         on
             home_months.household_id = daily.household_id
             and home_months.billing_month = daily.billing_month
+    left join bills
+        on
+            home_months.household_id = bills.household_id
+            and home_months.billing_month = {{ month_label('bills.billing_month_start') }}
     where
         daily.household_id is null
-        or abs(home_months.bill_without_system_usd - daily.bill_without_system_usd) > 0.0001
-        or abs(home_months.bill_with_system_usd - daily.bill_with_system_usd) > 0.0001
+        or bills.household_id is null
+        or abs(
+            home_months.bill_without_system_usd
+            - greatest(daily.bill_without_system_usd + bills.demand_charge_without_system_usd, bills.minimum_bill_usd)
+        ) > 0.0001
+        or abs(home_months.bill_with_system_usd - bills.utility_bill_with_system_usd) > 0.0001
 ),
 
 final as (

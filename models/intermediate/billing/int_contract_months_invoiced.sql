@@ -1,6 +1,8 @@
 -- One row per contract and local calendar month in service: the month's utility bills, VPP credits and the
 -- subscription payment. The days of a month are those the contract was in force (int_contract_days_escalated),
 -- so a home whose contract changes mid-month has one row per contract, each prorated to its own days.
+--   utility bills = the month's bills as the utility issues them (int_household_months_billed: export regime,
+--                   credit bank, demand, minimum), shared among the month's contracts by their days in service;
 --   proration   = days in service / days in the month (first and last months);
 --   escalation  = the average of the daily escalation factors over the days in service: prices step up on the
 --                 anniversary date, so a contract that started on the 22nd pays, in its anniversary month,
@@ -25,6 +27,10 @@ contract_days as (
     select * from {{ ref('int_contract_days_escalated') }}
 ),
 
+household_months as (
+    select * from {{ ref('int_household_months_billed') }}
+),
+
 contracts as (
     select * from {{ ref('int_contracts_sequenced') }}
 ),
@@ -41,7 +47,7 @@ dispatch as (
     select * from {{ ref('int_dispatch_responses_valued') }}
 ),
 
-months as (
+contract_months as (
     select
         contract_id,
         household_id,
@@ -49,11 +55,23 @@ months as (
         count(*) as days_in_service,
         max(contract_year) as contract_year,
         avg(escalation_factor) as escalation_factor,
-        {{ exact_sum('solar_generation_kwh') }} as solar_generation_kwh,
-        {{ exact_sum('bill_without_system_usd') }} as utility_bill_without_system_usd,
-        {{ exact_sum('bill_with_system_usd') }} as utility_bill_with_system_usd
+        {{ exact_sum('solar_generation_kwh') }} as solar_generation_kwh
     from contract_days
     group by contract_id, household_id, {{ dbt.date_trunc('month', 'local_date') }}
+),
+
+months as (
+    select
+        contract_months.*,
+        household_months.utility_bill_without_system_usd * contract_months.days_in_service
+        / household_months.days_in_service as utility_bill_without_system_usd,
+        household_months.utility_bill_with_system_usd * contract_months.days_in_service
+        / household_months.days_in_service as utility_bill_with_system_usd
+    from contract_months
+    inner join household_months
+        on
+            contract_months.household_id = household_months.household_id
+            and contract_months.billing_month_start = household_months.billing_month_start
 ),
 
 credits as (

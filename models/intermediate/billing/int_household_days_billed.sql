@@ -1,4 +1,6 @@
--- One row per home and local day: metered energy and the utility bill with and without the system.
+-- One row per home and local day: metered energy and the utility bill with and without the system, valued hour
+-- by hour (the hourly valuation, not the bill the utility issues: that is int_household_months_billed, which
+-- nets exports over the month, carries credit banks, adds demand charges and applies minimum bills).
 --   without the system: the home buys all its load at the hour's import rate (not during grid outages,
 --                       when it could not have bought any), plus the fixed charge;
 --   with the system:    grid imports at the import rate, minus exports at the export credit, plus the fixed charge.
@@ -41,6 +43,9 @@ days as (
         {{ exact_sum('grid_import_kwh * import_rate_usd_per_kwh') }} as energy_charge_with_system_usd,
         {{ exact_sum('grid_export_kwh * export_rate_usd_per_kwh') }} as export_credit_usd,
         {{ exact_sum('case when is_peak then grid_import_kwh else 0 end') }} as peak_grid_import_kwh,
+        -- demand: an hour's kWh is its average kW; the day's highest on-peak hour, null on days without peak hours
+        max(case when is_peak then grid_import_kwh end) as peak_max_import_kw,
+        max(case when is_peak and grid_up_flag then load_kwh end) as peak_max_load_kw,
         sum(case when not grid_up_flag then 1 else 0 end) as grid_down_hours,
         sum(case when filled_flag then 1 else 0 end) as hours_filled,
         sum(case when late_arrival_flag then 1 else 0 end) as hours_arrived_late,
