@@ -148,7 +148,10 @@ def dbt_build(root: Path, pack: str, raw: Path, select: str | None = None, sub_d
     check_disk_for_build(root, pack, raw, vars_["sub_daily"])
     started = time.perf_counter()
     try:
-        dbt_command(root, pack, ["build", *(["--select", select] if select else [])], vars_)
+        # A partial build runs the tests of the models selected, not those that also read models left out
+        # (dbt's default, eager, would run them against tables that do not exist yet).
+        selection = ["--select", select, "--indirect-selection", "cautious"] if select else []
+        dbt_command(root, pack, ["build", *selection], vars_)
     except SolsticeError:
         explain_resource_failure(root, pack_manifest(raw)["config"])
         raise
