@@ -1,6 +1,6 @@
 -- The hourly load of a fixed sample of homes (the first 20 by key) over one week: the pack's first January week
 -- (local days, winter load), or its first week when the pack has no January; with the sample's mean load at each
--- local time.
+-- local time. The week is found on the daily mart (same local days), so the hourly feed is read for 20 homes only.
 with
 
 hours as (
@@ -11,6 +11,10 @@ households as (
     select household_id from {{ ref('households') }}
 ),
 
+daily_energy as (
+    select date from {{ ref('daily_generation_consumption') }}
+),
+
 sample_homes as (
     select household_id
     from households
@@ -19,8 +23,8 @@ sample_homes as (
 ),
 
 week_start as (
-    select coalesce(min(local_date) filter (where local_month = 1), min(local_date)) as starts_on
-    from hours
+    select coalesce(min(date) filter (where month(date) = 1), min(date)) as starts_on
+    from daily_energy
 ),
 
 week as (
