@@ -55,10 +55,10 @@ test: lint
 	$(BIN)/python -m pytest
 
 lint: install
-	$(BIN)/sqlfluff lint models tests/invariants tests/causal analyses
+	$(BIN)/sqlfluff lint models tests/invariants tests/causal tests/reporting analyses
 
 fix: install
-	$(BIN)/sqlfluff fix models tests/invariants tests/causal analyses
+	$(BIN)/sqlfluff fix models tests/invariants tests/causal tests/reporting analyses
 
 benchmark: install
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e '.[benchmark]'

@@ -31,36 +31,38 @@ def texts(ax) -> str:
 
 def test_monthly_vpp_value_is_labelled_by_month(axes):
     _, ax = axes
-    value = pd.DataFrame({"program_id": ["A", "B", "A"],
-                          "month": pd.to_datetime(["2025-06-01", "2025-06-01", "2025-07-01"]),
-                          "incentives": [10.0, 5.0, 30.0], "grid_value": [4.0, 2.0, 12.0]})
+    value = pd.DataFrame({"month_start_date": pd.to_datetime(["2025-06-01", "2025-07-01"]),
+                          "customer_incentive_usd": [15.0, 30.0], "grid_value_usd": [6.0, 12.0]})
     charts._vpp_value_by_month(ax[0], value)
     assert [t.get_text() for t in ax[0].get_xticklabels()] == ["Jun 2025", "Jul 2025"]
     assert ax[0].get_ylabel() == "USD" and "month" in ax[0].get_xlabel()
     heights = sorted(round(p.get_height(), 6) for p in ax[0].patches)
-    assert heights == [6.0, 12.0, 15.0, 30.0]  # grid value and incentives side by side, summed per month
+    assert heights == [6.0, 12.0, 15.0, 30.0]  # grid value and incentives side by side, as the model holds them
 
 
 def test_a_pack_without_dispatch_says_so(axes):
     _, ax = axes
-    empty = pd.DataFrame({"program_id": [], "month": pd.to_datetime([]), "incentives": [], "grid_value": []})
+    empty = pd.DataFrame({"month_start_date": pd.to_datetime([]), "customer_incentive_usd": [], "grid_value_usd": []})
     charts._vpp_value_by_month(ax[0], empty)
     assert "no VPP dispatch events in this pack" in texts(ax[0])
     assert list(ax[0].get_xticks()) == [] and list(ax[0].get_yticks()) == []
 
 
 def kpi_database(outages_supported: int):
+    """A stand-in for the reporting model the KPI page reads (rpt_fleet_kpis_daily), fleet totals per day."""
     con = duckdb.connect()
-    con.execute("create schema marts")
+    con.execute("create schema reporting")
     days = [dt.date(2025, 6, 1) + dt.timedelta(days=i) for i in range(61)]
+    grid_value = [3.0] * 61
     frame = pd.DataFrame({
-        "date": days, "state": "CA", "active_households": 40, "active_batteries": 10,
+        "date": days, "active_households": 40, "active_batteries": 10,
         "total_dispatched_kwh": [15.0 if i % 7 == 0 else 0.0 for i in range(61)],
         "avg_bill_reduction_pct": 55.0, "outages_supported_count": [outages_supported] * 61,
-        "estimated_grid_value_usd": 3.0, "service_ticket_rate": 0.001,
+        "estimated_grid_value_usd": grid_value, "cumulative_grid_value_usd": np.cumsum(grid_value),
+        "service_ticket_rate": 0.001,
     })
     con.register("frame", frame)
-    con.execute("create table marts.portfolio_kpis_daily as select * from frame")
+    con.execute("create table reporting.rpt_fleet_kpis_daily as select * from frame")
     return con
 
 
