@@ -54,7 +54,7 @@ contract_months as (
         {{ dbt.date_trunc('month', 'local_date') }} as billing_month_start,
         count(*) as days_in_service,
         max(contract_year) as contract_year,
-        avg(escalation_factor) as escalation_factor,
+        {{ exact_avg('escalation_factor', scale=12) }} as escalation_factor,
         {{ exact_sum('solar_generation_kwh') }} as solar_generation_kwh
     from contract_days
     group by contract_id, household_id, {{ dbt.date_trunc('month', 'local_date') }}
@@ -92,7 +92,7 @@ credits as (
 expected_production as (
     select
         household_id,
-        sum(expected_annual_kwh) / 12 as expected_monthly_kwh
+        {{ exact_sum('expected_annual_kwh') }} / 12 as expected_monthly_kwh
     from systems
     group by household_id
 ),
