@@ -23,7 +23,7 @@ REQUIRED = {
     },
     "climate_normals": {
         "utility_territory": str, "month": int, "mean_temp_c": float, "diurnal_range_c": float,
-        "clear_sky_index": float,
+        "clear_sky_index": float, "daily_temp_sd_c": float,
     },
     "utility_tariff_plans": {
         "tariff_id": str, "utility_territory": str, "tariff_type": str, "peak_start_hour": int,

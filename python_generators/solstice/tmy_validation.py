@@ -8,7 +8,12 @@ residential PV, which reports Jensen-Shannon divergences of 0.12-0.42 against re
 
 * monthly GHI, each month within +/-10 % of the TMY month;
 * the distribution of daily PV energy per kW DC: Jensen-Shannon divergence (base 2) below 0.1;
-* the mean hourly profile over the year (local standard time): Pearson correlation above 0.95.
+* the mean hourly profile over the year (local standard time): Pearson correlation above 0.95;
+* cloud persistence: lag-1 autocorrelation of hourly clearness (GHI over Ineichen clear-sky GHI, daylight hours)
+  around its day's mean, within +/-0.15 of the TMY file's (TMY: 0.41-0.43; independent hourly noise gives ~0);
+* smooth temperature: lag-1 autocorrelation of hourly temperature within +/-0.02 of the TMY file's, and the mean
+  absolute temperature change from 23:00 to 00:00 at most 1.3 times that of the other hours (TMY: 0.58-0.72; a
+  daily anomaly applied as a step at midnight gives 1.6-3.3).
 """
 
 from __future__ import annotations
@@ -31,6 +36,7 @@ TMY_FILES = {  # territory of the pack -> (file in pvlib's data folder, reader)
 }
 DAILY_BINS = np.arange(0.0, 8.25, 0.25)  # kWh per kW DC per day
 GHI_TOLERANCE, JSD_LIMIT, PEARSON_LIMIT = 0.10, 0.10, 0.95
+CLEARNESS_LAG1_TOLERANCE, TEMPERATURE_LAG1_TOLERANCE, MIDNIGHT_RATIO_LIMIT = 0.15, 0.02, 1.3
 
 
 @dataclass
@@ -43,6 +49,8 @@ class TmyComparison:
     daily_kwh_per_kw_synthetic: np.ndarray
     hourly_profile_tmy: np.ndarray  # mean AC kWh per kW by local standard hour 0..23
     hourly_profile_synthetic: np.ndarray
+    seams_tmy: "Seams"
+    seams_synthetic: "Seams"
 
     @property
     def worst_month_deviation(self) -> float:
@@ -59,7 +67,43 @@ class TmyComparison:
     @property
     def passed(self) -> bool:
         return (self.worst_month_deviation <= GHI_TOLERANCE and self.jensen_shannon < JSD_LIMIT
-                and self.pearson > PEARSON_LIMIT)
+                and self.pearson > PEARSON_LIMIT and self.seams_pass)
+
+    @property
+    def seams_pass(self) -> bool:
+        real, synthetic = self.seams_tmy, self.seams_synthetic
+        return (abs(synthetic.clearness_lag1 - real.clearness_lag1) <= CLEARNESS_LAG1_TOLERANCE
+                and abs(synthetic.temperature_lag1 - real.temperature_lag1) <= TEMPERATURE_LAG1_TOLERANCE
+                and synthetic.midnight_ratio <= MIDNIGHT_RATIO_LIMIT)
+
+
+@dataclass
+class Seams:
+    """How weather hangs together from hour to hour."""
+
+    clearness_lag1: float  # lag-1 autocorrelation of hourly clearness around its day's mean (daylight hours)
+    temperature_lag1: float  # lag-1 autocorrelation of hourly temperature
+    midnight_ratio: float  # mean |change| of temperature from 23:00 to 00:00 over that of the other hours
+    midnight_change_c: float
+    other_change_c: float
+
+
+def seams(ghi: np.ndarray, clear_ghi: np.ndarray, temp: np.ndarray, hour: np.ndarray, day: np.ndarray) -> Seams:
+    """Hour-to-hour persistence of clearness and temperature, and the temperature step at midnight."""
+    clearness = pd.Series(np.where(clear_ghi > 50, ghi / np.maximum(clear_ghi, 1), np.nan))
+    around_day = (clearness - clearness.groupby(day).transform("mean")).to_numpy()
+    pairs = ~np.isnan(around_day[:-1]) & ~np.isnan(around_day[1:])
+    change = np.abs(np.diff(temp))
+    at_midnight = hour[1:] == 0
+    midnight, other = float(change[at_midnight].mean()), float(change[~at_midnight].mean())
+    return Seams(clearness_lag1=float(np.corrcoef(around_day[:-1][pairs], around_day[1:][pairs])[0, 1]),
+                 temperature_lag1=float(np.corrcoef(temp[:-1], temp[1:])[0, 1]),
+                 midnight_ratio=midnight / other, midnight_change_c=midnight, other_change_c=other)
+
+
+def _clear_ghi(latitude: float, longitude: float, altitude: float, starts: pd.DatetimeIndex) -> np.ndarray:
+    location = pvlib.location.Location(latitude, longitude, altitude=altitude)
+    return location.get_clearsky(starts + pd.Timedelta(minutes=30), model="ineichen")["ghi"].to_numpy()
 
 
 def jensen_shannon(a: np.ndarray, b: np.ndarray, bins: np.ndarray = DAILY_BINS) -> float:
@@ -147,9 +191,16 @@ def compare(seed: int = 42) -> list[TmyComparison]:
                                        standard.month.to_numpy(), np.asarray(standard.day_of_year))
         real_summary = _summaries(real, _ac_per_kw(real, meta["latitude"]), real.local_hour, real.local_month,
                                   real.local_day)
+        keep = synthetic.in_pack
+        synthetic_clear = _clear_ghi(row["latitude"], row["longitude"], row["altitude_m"], clock.times)
+        tmy_starts = pd.date_range("2025-01-01", periods=len(frame), freq="h", tz=f"Etc/GMT{-int(meta['TZ']):+d}")
+        real_clear = _clear_ghi(meta["latitude"], meta["longitude"], meta["altitude"], tmy_starts)
         results.append(TmyComparison(
             city=f"{row['city']}, {row['state']}", tmy_file=file,
             monthly_ghi_tmy=real_summary[0], monthly_ghi_synthetic=synthetic_summary[0],
             daily_kwh_per_kw_tmy=real_summary[1], daily_kwh_per_kw_synthetic=synthetic_summary[1],
-            hourly_profile_tmy=real_summary[2], hourly_profile_synthetic=synthetic_summary[2]))
+            hourly_profile_tmy=real_summary[2], hourly_profile_synthetic=synthetic_summary[2],
+            seams_tmy=seams(real.ghi, real_clear, real.temp_air, real.local_hour, real.local_day),
+            seams_synthetic=seams(synthetic.ghi[keep], synthetic_clear[keep], synthetic.temp_air[keep],
+                                  standard.hour.to_numpy()[keep], np.asarray(standard.day_of_year)[keep])))
     return results

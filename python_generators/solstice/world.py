@@ -11,6 +11,7 @@ import dataclasses
 import numpy as np
 import pandas as pd
 import pvlib
+import scipy.signal
 import scipy.stats
 
 from . import streams
@@ -19,6 +20,16 @@ from .config import PackConfig
 HOUR = pd.Timedelta(hours=1)
 CLEARNESS_MAX = 1.08  # highest daily/hourly clear-sky index (cloud-edge enhancement; TMY days reach ~1.05)
 CLEARNESS_PERSISTENCE = 0.35  # AR(1) coefficient of the latent daily clearness (TMY lag-1 autocorrelation ~0.3)
+# AR(1) coefficient, in hourly steps, of the within-day cloud noise on clearness: a cloudy hour is followed by a
+# cloudy hour. Calibrated so the lag-1 autocorrelation of hourly clearness around its day's mean matches the TMY
+# files pvlib ships (Greensboro TMY3 723170: 0.43, Miami TMY2 12839: 0.41; independent hourly noise gives ~0).
+CLOUD_PERSISTENCE_HOURLY = 0.6
+# Daily mean temperature per unit of daily clearness anomaly at midsummer (sunny days warmer, cloudy days cooler),
+# fading to none at midwinter. Least-squares slope of daily mean temperature on daily clearness, both as anomalies
+# from their month's mean, May-Sep, in the same TMY files: Greensboro 3.5 C, Miami 3.8 C (Dec-Feb: 0.3, -1.5).
+CLOUD_TEMPERATURE_COUPLING_C = 3.6
+# Day-to-day persistence of the daily mean temperature anomaly (TMY lag-1 autocorrelation: 0.69 and 0.65).
+TEMPERATURE_PERSISTENCE = 0.7
 
 
 @dataclasses.dataclass
@@ -81,6 +92,13 @@ def _smooth_monthly(values: np.ndarray, day_of_year: np.ndarray) -> np.ndarray:
     return np.interp(day_of_year, x, y)
 
 
+def _ar1(noise: np.ndarray, persistence: float) -> np.ndarray:
+    """A stationary unit-variance AR(1) series driven by independent standard normal draws."""
+    series = scipy.signal.lfilter([np.sqrt(1 - persistence**2)], [1.0, -persistence], noise[1:],
+                                  zi=[persistence * noise[0]])[0]
+    return np.concatenate([noise[:1], series])
+
+
 def build_territory(config: PackConfig, clock: Clock, row: pd.Series, normals: pd.DataFrame) -> TerritoryWorld:
     """Weather from a clear-sky model times a stochastic cloudiness process calibrated on climate normals."""
     name = row["utility_territory"]
@@ -101,8 +119,6 @@ def build_territory(config: PackConfig, clock: Clock, row: pd.Series, normals: p
 
     normals = normals.sort_values("month")
     k_mean = _smooth_monthly(normals["clear_sky_index"].to_numpy(), day_of_year)
-    t_mean = _smooth_monthly(normals["mean_temp_c"].to_numpy(), day_of_year)
-    t_range = _smooth_monthly(normals["diurnal_range_c"].to_numpy(), day_of_year)
 
     # Daily clearness: a Beta distribution around the month's mean clear-sky index with the territory's
     # concentration (fit to the real TMY files pvlib ships for Greensboro and Miami: 2.1 and 3.8), persistent
@@ -131,8 +147,10 @@ def build_territory(config: PackConfig, clock: Clock, row: pd.Series, normals: p
             k_day[in_month] = np.clip(k_day[in_month] * factor, 0.05, CLEARNESS_MAX)
     k_day_hourly = k_day[day_index]
 
-    hourly_noise = streams.normal(config.seed, [key], "weather.hourly", len(clock.times))[0]
-    # Broken-cloud days flicker hour to hour; clear and overcast days are steady.
+    # Within-day cloud noise persists from hour to hour (AR(1) in hourly steps, unit variance); broken-cloud days
+    # vary most, clear and overcast days are steady.
+    hourly_noise = _ar1(streams.normal(config.seed, [key], "weather.hourly", len(clock.times))[0],
+                        CLOUD_PERSISTENCE_HOURLY)
     k_hour = k_day_hourly * np.exp((0.02 + 0.9 * k_day_hourly * (1 - k_day_hourly)) * hourly_noise)
     k_hour = np.clip(k_hour, 0.03, CLEARNESS_MAX)
     ghi = clear["ghi"].to_numpy() * k_hour
@@ -141,17 +159,23 @@ def build_territory(config: PackConfig, clock: Clock, row: pd.Series, normals: p
     dni = np.nan_to_num(np.asarray(split["dni"]), nan=0.0)
     dhi = np.nan_to_num(np.asarray(split["dhi"]), nan=0.0)
 
-    # Temperature: normals plus a persistent daily anomaly and a diurnal wave peaking mid-afternoon;
-    # clear days swing wider than cloudy ones.
-    anomaly_noise = streams.normal(config.seed, [key], "weather.temp", n_days)[0]
-    anomaly = np.empty(n_days)
-    level = 0.0
-    for d in range(n_days):
-        level = 0.7 * level + 0.71 * 2.6 * anomaly_noise[d]
-        anomaly[d] = level
+    # Temperature: normals plus a persistent daily anomaly with the climate's day-to-day spread for the season
+    # (seed climate_normals.daily_temp_sd_c), sunny summer days warmer and cloudy ones cooler, and a diurnal wave
+    # peaking mid-afternoon that swings wider on clear days. Each day's anomaly and swing sit at the middle of the
+    # local day and are interpolated hour by hour, so temperature has no step at midnight.
+    day_sd = _smooth_monthly(normals["daily_temp_sd_c"].to_numpy(), day_of_year[first_hour_of_day])
+    anomaly_noise = _ar1(streams.normal(config.seed, [key], "weather.temp", n_days)[0], TEMPERATURE_PERSISTENCE)
+    summer = 0.5 + 0.5 * np.cos(2 * np.pi * (day_of_year[first_hour_of_day] - 196) / 365.25)
+    anomaly = day_sd * anomaly_noise + CLOUD_TEMPERATURE_COUPLING_C * summer * (k_day - k_target)
+    swing = 0.55 + 0.5 * k_day
+    hour_position = np.arange(len(clock.times), dtype=float)
+    day_middle = pd.Series(hour_position).groupby(day_index).mean().to_numpy()
     hour = local_naive.hour.to_numpy() + 0.5
     wave = np.cos(2 * np.pi * (hour - 15.0) / 24.0)
-    temp = t_mean + anomaly[day_index] + 0.5 * t_range * (0.55 + 0.5 * k_day_hourly) * wave
+    smooth_mean = _smooth_monthly(normals["mean_temp_c"].to_numpy(), day_of_year + (hour - 12) / 24)
+    smooth_range = _smooth_monthly(normals["diurnal_range_c"].to_numpy(), day_of_year + (hour - 12) / 24)
+    temp = (smooth_mean + np.interp(hour_position, day_middle, anomaly)
+            + 0.5 * smooth_range * np.interp(hour_position, day_middle, swing) * wave)
     wind = 2.0 + 1.5 * streams.uniform(config.seed, [key], "weather.wind", len(clock.times))[0]
 
     return TerritoryWorld(

@@ -9,7 +9,8 @@ import numpy as np
 import pytest
 
 from conftest import solstice
-from solstice.tmy_validation import GHI_TOLERANCE, JSD_LIMIT, PEARSON_LIMIT, compare, jensen_shannon
+from solstice.tmy_validation import (CLEARNESS_LAG1_TOLERANCE, GHI_TOLERANCE, JSD_LIMIT, MIDNIGHT_RATIO_LIMIT,
+                                     PEARSON_LIMIT, TEMPERATURE_LAG1_TOLERANCE, compare, jensen_shannon)
 
 CAUSAL_TARGETS = {
     "causal_cooling_and_ev_raise_evening_battery_value",
@@ -36,6 +37,11 @@ def test_weather_matches_real_tmy_weather(seed):
         assert city.worst_month_deviation <= GHI_TOLERANCE, (city.city, city.monthly_ghi_synthetic / city.monthly_ghi_tmy)
         assert city.jensen_shannon < JSD_LIMIT, city.city
         assert city.pearson > PEARSON_LIMIT, city.city
+        # Clouds persist from hour to hour and temperature runs on smoothly through midnight, as in the TMY file.
+        real, synthetic = city.seams_tmy, city.seams_synthetic
+        assert abs(synthetic.clearness_lag1 - real.clearness_lag1) <= CLEARNESS_LAG1_TOLERANCE, (city.city, synthetic)
+        assert abs(synthetic.temperature_lag1 - real.temperature_lag1) <= TEMPERATURE_LAG1_TOLERANCE, (city.city, synthetic)
+        assert synthetic.midnight_ratio <= MIDNIGHT_RATIO_LIMIT, (city.city, synthetic)
 
 
 @pytest.mark.parametrize("seed", [7, 2024, 31337])
