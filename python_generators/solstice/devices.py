@@ -30,7 +30,6 @@ COOLING_KW_PER_C_PER_2000SQFT = 0.32  # ~3.5 kW compressor draw at 11 C above se
 HEATING_KW_TH_PER_C_PER_2000SQFT = 0.28
 EV_CHARGER_KW = 7.2
 DEGRADATION_PER_YEAR = 0.005  # NREL: median crystalline-silicon module degradation ~0.5 %/yr
-INVERTER_EFFICIENCY = 0.96
 PRE_EVENT_HOLD_HOURS = 6  # VPP events are notified ahead; the controller stops routine discharge until then
 PRE_EVENT_PRECHARGE_HOURS = 3  # ... and fills the battery from solar and the grid in the last hours before
 
@@ -326,7 +325,8 @@ class Simulator:
         pdc = dc * shade * (pop.kw_dc[idx] * derate)[None, :]
         pdc = np.where(faults["solar_derate"], pdc * 0.6, pdc)
         pdc = np.where(faults["solar_off"], 0.0, pdc)
-        pac = pvlib.inverter.pvwatts(pdc, pdc0=(pop.kw_ac[idx] / INVERTER_EFFICIENCY)[None, :], eta_inv_nom=INVERTER_EFFICIENCY)
+        efficiency = pop.ref.parameter("inverter_nominal_efficiency")
+        pac = pvlib.inverter.pvwatts(pdc, pdc0=(pop.kw_ac[idx] / efficiency)[None, :], eta_inv_nom=efficiency)
         return np.clip(np.nan_to_num(pac, nan=0.0), 0, None)
 
     # -------------------------------------------------------------------------------------------- load

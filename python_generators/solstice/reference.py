@@ -56,6 +56,7 @@ REQUIRED = {
         "spin_share_of_lmp": float, "nonspin_share_of_lmp": float,
     },
     "solar_design_factors": {"factor_type": str, "band": str, "annual_factor": float},
+    "simulation_parameters": {"process": str, "parameter": str, "value": float, "unit": str, "source": str},
     "service_issue_types": {
         "issue_category": str, "applies_to": str, "annual_rate": float, "severity_high_share": float,
         "severity_moderate_share": float, "truck_roll_share": float, "equipment_replaced_share": float,
@@ -156,10 +157,21 @@ class Reference:
     issue_types: pd.DataFrame
     market_regions: pd.DataFrame
     design_factors: pd.DataFrame
+    parameters: pd.DataFrame
 
     @property
     def states(self) -> set[str]:
         return set(self.territories["state"])
+
+    def parameter(self, name: str) -> float:
+        """One calibration constant of the simulation, from seeds/simulation_parameters.csv (with its source)."""
+        rows = self.parameters.loc[self.parameters["parameter"] == name, "value"]
+        if rows.empty:
+            raise ReferenceDataError(
+                f"seeds/simulation_parameters.csv has no parameter {name!r}; add a row for it "
+                f"(process, parameter, value, unit, source) or restore the file with "
+                f"`git checkout seeds/simulation_parameters.csv`.")
+        return float(rows.iloc[0])
 
 
 def load_reference(root: Path) -> Reference:
@@ -178,6 +190,7 @@ def load_reference(root: Path) -> Reference:
         issue_types=_read(seeds, "service_issue_types"),
         market_regions=_read(seeds, "market_regions"),
         design_factors=_read(seeds, "solar_design_factors"),
+        parameters=_read(seeds, "simulation_parameters"),
     )
     territories = set(ref.territories["utility_territory"])
     for label, frame in (("climate_normals", ref.climate_normals), ("utility_tariff_plans", ref.tariffs),
@@ -193,6 +206,9 @@ def load_reference(root: Path) -> Reference:
         raise ReferenceDataError(
             f"seeds/territories.csv uses market regions missing from seeds/market_regions.csv: {', '.join(missing_regions)}."
         )
+    repeated = sorted(ref.parameters.loc[ref.parameters["parameter"].duplicated(), "parameter"])
+    if repeated:
+        raise ReferenceDataError(f"seeds/simulation_parameters.csv names a parameter twice: {', '.join(repeated)}.")
     months = ref.climate_normals.groupby("utility_territory")["month"].nunique()
     incomplete = sorted(t for t in territories if months.get(t, 0) != 12)
     if incomplete:
