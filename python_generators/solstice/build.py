@@ -131,7 +131,7 @@ def pack_vars(raw: Path, pack: str, sub_daily: bool | None = None, rebuild_month
 
 
 def dbt_build(root: Path, pack: str, raw: Path, select: str | None = None, sub_daily: bool | None = None,
-              rebuild_months: list[str] | None = None) -> None:
+              rebuild_months: list[str] | None = None, selector: str | None = None) -> None:
     vars_ = pack_vars(raw, pack, sub_daily, rebuild_months)
     check_raw_pack(root, raw)
     db = database_path(root, pack)
@@ -139,7 +139,8 @@ def dbt_build(root: Path, pack: str, raw: Path, select: str | None = None, sub_d
     ensure_unlocked(db)
     marker = build_marker(root, pack)
     marker.unlink(missing_ok=True)
-    if not select and not rebuild_months:
+    complete = not select and not selector
+    if complete and not rebuild_months:
         # A full build replaces everything: start from an empty database, so rebuilding never grows the file
         # (DuckDB does not give freed blocks back), and from no month partitions of an earlier pack.
         for path in (db, db.with_suffix(".duckdb.wal")):
@@ -151,11 +152,12 @@ def dbt_build(root: Path, pack: str, raw: Path, select: str | None = None, sub_d
         # A partial build runs the tests of the models selected, not those that also read models left out
         # (dbt's default, eager, would run them against tables that do not exist yet).
         selection = ["--select", select, "--indirect-selection", "cautious"] if select else []
+        selection += ["--selector", selector] if selector else []
         dbt_command(root, pack, ["build", *selection], vars_)
     except SolsticeError:
         explain_resource_failure(root, pack_manifest(raw)["config"])
         raise
-    if not select:  # only a complete build may be released
+    if complete:  # only a complete build may be released
         marker.write_text(json.dumps({"pack": pack, "raw_root": str(raw.resolve()),
                                       "finished_at": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")}))
     log(f"dbt build finished in {time.perf_counter() - started:.1f} s -> {db}")

@@ -66,7 +66,10 @@ def build_parser() -> argparse.ArgumentParser:
                                        "Only a complete build with every test passing can be released.")
     _add_pack_options(build, overrides=False)
     build.add_argument("--raw", metavar="DIR", help="raw folder to build from (default: data/raw/<pack>)")
-    build.add_argument("--select", metavar="SELECTOR", help="dbt selection, e.g. +billing_and_savings (default: everything)")
+    chosen = build.add_mutually_exclusive_group()
+    chosen.add_argument("--select", metavar="SELECTION", help="dbt selection, e.g. +billing_and_savings (default: everything)")
+    chosen.add_argument("--selector", metavar="NAME", help="a named selection from selectors.yml, e.g. realism "
+                                                           "(every model, the realism metrics and causal targets)")
     build.add_argument("--sub-daily", dest="sub_daily", action="store_true", default=None,
                        help="also build the sub-daily marts (default: as the pack was generated)")
     build.add_argument("--rebuild-months", dest="rebuild_months", metavar="LIST",
@@ -152,7 +155,7 @@ def _run(args) -> int:
     elif args.command == "build":
         months = [m.strip() for m in args.rebuild_months.split(",") if m.strip()] if args.rebuild_months else None
         builder.dbt_build(root, config.pack, Path(args.raw).resolve() if args.raw else raw, select=args.select,
-                          sub_daily=args.sub_daily, rebuild_months=months)
+                          selector=args.selector, sub_daily=args.sub_daily, rebuild_months=months)
     elif args.command == "release":
         builder.release(root, config.pack, raw)
     elif args.command == "charts":
