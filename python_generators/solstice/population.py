@@ -12,7 +12,7 @@ import numpy as np
 import pandas as pd
 import pyarrow as pa
 
-from . import streams
+from . import customers, streams
 from .config import PackConfig
 from .reference import Reference
 from .world import territory_code
@@ -124,51 +124,51 @@ class Population:
 
     # ----------------------------------------------------------------------------------- acquisition
     def _acquisition(self):
-        ch = self.ref.channels.reset_index(drop=True)
+        """Signing days from the territories' adoption curves, and each customer's journey (customers.py)."""
+        ref = self.ref
+        ch = ref.channels.reset_index(drop=True)
         pick = streams.choice(self.u("acq.channel"), ch["channel_weight"])
-        self.channel = ch["channel"].to_numpy()[pick]
-        self.campaign_type = ch["campaign_type"].to_numpy()[pick]
-        self.channel_row = pick
+        self.campaign_row = pick  # the converting (last-touch) campaign
 
-        # Signature dates: most of the fleet signed before the pack (a historical book), the rest during it.
-        u_when = self.u("proj.signed")
-        u_hist = self.u("proj.signed.history")
-        history_days = 5 * 365
-        recent = u_when < 0.22
-        self.signed_day = np.where(
-            recent,
-            self.start_day - 150 + (u_hist * (self.end_day - 20 - (self.start_day - 150))).astype(int),
-            self.start_day - 150 - (u_hist**1.6 * history_days).astype(int),
-        )
-        median = ch["median_conversion_days"].to_numpy()[pick]
-        self.conversion_days = np.maximum(1, np.round(median * np.exp(0.6 * self.z("acq.conversion")))).astype(int)
+        adoption = customers.territory_adoption(self.territory_table, ref.tariffs, ref.incentives,
+                                                customers.AdoptionParameters.from_reference(ref))
+        self.territory_adoption = adoption
+        book_start = self.start_day - int(ref.parameter("adoption_book_gap_days")) - int(
+            round(ref.parameter("adoption_book_years") * 365))
+        last_day = self.end_day - int(ref.parameter("adoption_last_signing_days_before_end"))
+        self.signed_day = customers.adoption_days(
+            adoption["bass_p"].to_numpy()[self.t_idx], adoption["bass_q"].to_numpy()[self.t_idx],
+            self.u("acq.adoption"), book_start, last_day, int(ref.parameter("adoption_market_start_day")))
+        self.conversion_days = customers.conversion_days(
+            ch["median_conversion_days"].to_numpy()[pick], ch["conversion_days_sigma"].to_numpy()[pick],
+            self.z("acq.conversion"))
+        max_touches = int(ref.parameter("journey_max_touches"))
+        draws = {name: self.u(f"acq.journey.{name}") for name in ("count", "origin", "origin_pick", "gap")}
+        draws.update({name: self.u(f"acq.journey.{name}", max_touches) for name in ("mid", "mid_pick", "hour")})
+        self.journeys = customers.plan_journeys(
+            ch, pick, self.signed_day, self.conversion_days, draws, max_touches,
+            ref.parameter("journey_close_gap_mean_days"))
+        # The pipeline's lead source is where the lead came from: the journey's first touch.
+        self.lead_source = ch["channel"].to_numpy()[self.journeys.first_campaign]
 
     def touches(self) -> pd.DataFrame:
-        """Marketing touches before signature, as the marketing platform logs them (with media cost)."""
+        """Marketing touches before signature, as the marketing platform logs them (with their cost)."""
         ch = self.ref.channels.reset_index(drop=True)
-        max_touches = 8
-        mean = ch["touches_mean"].to_numpy()[self.channel_row]
-        counts = 1 + np.minimum((self.u("acq.touches") * 2 * (mean - 1) + 0.5).astype(int), max_touches - 1)
-        u_time = self.u("acq.touch.time", max_touches)
-        u_cost = self.z("acq.touch.cost", max_touches)
-        u_other = self.u("acq.touch.other", max_touches)
-        digital = ch.index[ch["channel"] == "digital"].to_numpy()
-        rows = []
-        for i in range(len(self.n)):
-            k = counts[i]
-            offsets = np.sort(u_time[i, :k])[::-1]
-            offsets[0] = 1.0  # the first touch opens the conversion window
-            for j in range(k):
-                last = j == k - 1
-                row = self.channel_row[i] if last or u_other[i, j] > 0.3 else digital[j % len(digital)]
-                day = self.signed_day[i] - offsets[j] * self.conversion_days[i] if not last else self.signed_day[i] - 1
-                rows.append((
-                    f"TCH-{self.n[i]:06d}-{j + 1}", self.ids[i],
-                    pd.Timestamp(int(round(day)) * 86400 + int(9 + 8 * u_other[i, j]) * 3600, unit="s", tz="UTC"),
-                    ch["channel"].iat[row], ch["campaign_type"].iat[row],
-                    round(float(ch["cost_per_touch_usd"].iat[row] * np.exp(0.35 * u_cost[i, j] - 0.06)), 2),
-                ))
-        return pd.DataFrame(rows, columns=["touch_id", "household_id", "touched_at", "channel", "campaign_type", "cost_usd"])
+        j = self.journeys
+        width = j.campaign.shape[1]
+        cost = customers.touch_costs(ch, j, self.kw_dc, self.z("acq.touch.cost", width),
+                                     self.z("acq.touch.close_cost"))
+        at = customers.touch_timestamps(j, self.timezone)
+        used = np.arange(width)[None, :] < j.count[:, None]
+        rows, cols = np.nonzero(used)
+        return pd.DataFrame({
+            "touch_id": [f"TCH-{self.n[i]:06d}-{k + 1}" for i, k in zip(rows, cols)],
+            "household_id": self.ids[rows],
+            "touched_at": pd.to_datetime(at[rows, cols]).tz_localize("UTC"),
+            "channel": ch["channel"].to_numpy()[j.campaign[rows, cols]],
+            "campaign_type": ch["campaign_type"].to_numpy()[j.campaign[rows, cols]],
+            "cost_usd": cost[rows, cols],
+        })
 
     # ----------------------------------------------------------------------------------- install projects
     def _projects(self):
@@ -217,7 +217,7 @@ class Population:
         return pd.DataFrame({
             "project_id": [f"PRJ-{i:06d}" for i in self.n],
             "household_id": self.ids,
-            "lead_source": self.channel,
+            "lead_source": self.lead_source,
             "signed_date": _to_dates(self.signed_day),
             "permit_ready_date": day_or_null(self.permit_day),
             "install_date": day_or_null(self.install_day),

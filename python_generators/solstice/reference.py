@@ -41,8 +41,11 @@ REQUIRED = {
     "battery_chemistries": {"chemistry": str, "capacity_fade_pct_per_year": float},
     "acquisition_channels": {
         "channel": str, "campaign_type": str, "channel_weight": float, "median_conversion_days": float,
-        "cost_per_touch_usd": float, "touches_mean": float,
+        "cost_per_touch_usd": float, "touches_mean": float, "conversion_days_sigma": float,
+        "same_origin_share": float, "first_touch_weight": float, "conversion_fee_usd": float,
+        "commission_usd_per_w": float, "cost_sigma": float,
     },
+    "adoption_incentives": {"state": str, "incentive_usd_per_w": float},
     "contract_products": {
         "subscription_type": str, "term_years": int, "product_weight": float,
         "discount_pct_min": float, "discount_pct_max": float, "minimum_share_of_expected": float,
@@ -152,6 +155,7 @@ class Reference:
     battery_models: pd.DataFrame
     chemistries: pd.DataFrame
     channels: pd.DataFrame
+    incentives: pd.DataFrame
     products: pd.DataFrame
     cancellation_reasons: pd.DataFrame
     issue_types: pd.DataFrame
@@ -185,6 +189,7 @@ def load_reference(root: Path) -> Reference:
         battery_models=_read(seeds, "battery_models"),
         chemistries=_read(seeds, "battery_chemistries"),
         channels=_read(seeds, "acquisition_channels"),
+        incentives=_read(seeds, "adoption_incentives"),
         products=_read(seeds, "contract_products"),
         cancellation_reasons=_read(seeds, "cancellation_reasons"),
         issue_types=_read(seeds, "service_issue_types"),
