@@ -28,7 +28,8 @@ import pvlib
 from .config import project_root, resolve_pack
 from .devices import PlaneCache
 from .reference import load_reference
-from .world import Clock, TerritoryWorld, build_territory
+from .weather import TerritoryWorld, build_territory
+from .world import Clock
 
 TMY_FILES = {  # territory of the pack -> (file in pvlib's data folder, reader)
     "Piedmont Carolina Energy": ("723170TYA.CSV", "tmy3"),
@@ -82,6 +83,7 @@ class Seams:
     """How weather hangs together from hour to hour."""
 
     clearness_lag1: float  # lag-1 autocorrelation of hourly clearness around its day's mean (daylight hours)
+    clearness_within_day_sd: float  # standard deviation of hourly clearness around its day's mean (daylight hours)
     temperature_lag1: float  # lag-1 autocorrelation of hourly temperature
     midnight_ratio: float  # mean |change| of temperature from 23:00 to 00:00 over that of the other hours
     midnight_change_c: float
@@ -97,6 +99,7 @@ def seams(ghi: np.ndarray, clear_ghi: np.ndarray, temp: np.ndarray, hour: np.nda
     at_midnight = hour[1:] == 0
     midnight, other = float(change[at_midnight].mean()), float(change[~at_midnight].mean())
     return Seams(clearness_lag1=float(np.corrcoef(around_day[:-1][pairs], around_day[1:][pairs])[0, 1]),
+                 clearness_within_day_sd=float(np.nanstd(around_day)),
                  temperature_lag1=float(np.corrcoef(temp[:-1], temp[1:])[0, 1]),
                  midnight_ratio=midnight / other, midnight_change_c=midnight, other_change_c=other)
 
@@ -181,8 +184,7 @@ def compare(seed: int = 42) -> list[TmyComparison]:
         row = territories.loc[territory].copy()
         row["utility_territory"] = territory
         clock = Clock.for_pack(config, [row["timezone"]])
-        normals = reference.climate_normals[reference.climate_normals.utility_territory == territory]
-        synthetic = build_territory(config, clock, row, normals)
+        synthetic = build_territory(config, clock, row, reference)
         frame, meta = _read_tmy(file, reader)
         real = _world_from_tmy(frame, meta)
         # Both on local standard time (TMY files ignore daylight saving time).
