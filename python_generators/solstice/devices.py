@@ -13,7 +13,7 @@ import pandas as pd
 import pvlib
 import pyarrow as pa
 
-from . import streams
+from . import streams, weather
 from .population import AC_SHARE, Population
 from .world import HOUR, Clock, TerritoryWorld
 
@@ -56,29 +56,37 @@ def reference_cooling_kwh(normals: pd.DataFrame) -> float:
 
 
 class PlaneCache:
-    """DC output per kW of one roof plane (territory, tilt, azimuth) on the territory's weather, computed once."""
+    """DC output per kW of one roof plane (territory, weather cell, tilt, azimuth) on that weather, computed once.
+    cell None: the territory's station (the raw weather feed)."""
 
     def __init__(self, worlds: dict[str, TerritoryWorld]):
         self.worlds = worlds
         self.cache: dict[tuple, np.ndarray] = {}
 
-    def get(self, territory: str, tilts: np.ndarray, azimuths: np.ndarray) -> np.ndarray:
-        keys = [(territory, float(t), float(a)) for t, a in zip(tilts, azimuths)]
-        missing = sorted({k for k in keys if k not in self.cache})
+    def get(self, territory: str, tilts: np.ndarray, azimuths: np.ndarray, cell: int | None = None) -> np.ndarray:
+        keys = [(territory, cell, float(t), float(a)) for t, a in zip(tilts, azimuths)]
+        missing = sorted({k for k in keys if k not in self.cache}, key=lambda k: k[2:])
         if missing:
             w = self.worlds[territory]
-            tilt = np.array([k[1] for k in missing])[None, :]
-            azim = np.array([k[2] for k in missing])[None, :]
-            zen, saz = w.solar_zenith[:, None], w.solar_azimuth[:, None]
+            ghi, dni, dhi = (w.ghi, w.dni, w.dhi) if cell is None else (w.cell_ghi[cell], w.cell_dni[cell],
+                                                                      w.cell_dhi[cell])
+            tilt = np.array([k[2] for k in missing])[None, :]
+            azim = np.array([k[3] for k in missing])[None, :]
+            # Only hours with light: elsewhere every term of the chain is zero (the result is the same, in half the
+            # work - it matters once each territory has several weather cells).
+            lit = np.flatnonzero(ghi > 0)
+            zen, saz = w.solar_zenith[lit, None], w.solar_azimuth[lit, None]
             poa = pvlib.irradiance.get_total_irradiance(
-                tilt, azim, zen, saz, w.dni[:, None], w.ghi[:, None], w.dhi[:, None],
-                dni_extra=w.dni_extra[:, None], model="haydavies")
+                tilt, azim, zen, saz, dni[lit, None], ghi[lit, None], dhi[lit, None],
+                dni_extra=w.dni_extra[lit, None], model="haydavies")
             aoi = pvlib.irradiance.aoi(tilt, azim, zen, saz)
             iam = pvlib.iam.physical(np.clip(aoi, 0, 90))
             effective = np.nan_to_num(poa["poa_direct"] * iam + poa["poa_diffuse"], nan=0.0)
-            cell = pvlib.temperature.faiman(np.nan_to_num(poa["poa_global"]), w.temp_air[:, None], w.wind_speed[:, None])
-            dc = pvlib.pvsystem.pvwatts_dc(effective, cell, pdc0=1.0, gamma_pdc=-0.0037)
-            dc = np.clip(np.nan_to_num(dc, nan=0.0), 0, None).astype(np.float32)
+            cell_temp = pvlib.temperature.faiman(np.nan_to_num(poa["poa_global"]), w.temp_air[lit, None],
+                                                 w.wind_speed[lit, None])
+            dc_lit = pvlib.pvsystem.pvwatts_dc(effective, cell_temp, pdc0=1.0, gamma_pdc=-0.0037)
+            dc = np.zeros((len(ghi), len(missing)), dtype=np.float32)
+            dc[lit] = np.clip(np.nan_to_num(dc_lit, nan=0.0), 0, None).astype(np.float32)
             for j, k in enumerate(missing):
                 self.cache[k] = dc[:, j]
         return np.stack([self.cache[k] for k in keys], axis=1)
@@ -311,11 +319,17 @@ class Simulator:
             cols = np.flatnonzero(t_idx == k)
             if not len(cols):
                 continue
-            i = idx[cols]
-            p1 = self.planes.get(name, pop.tilt1[i], pop.az1[i])
-            p2 = self.planes.get(name, pop.tilt2[i], pop.az2[i])
-            share = pop.share1[i][None, :]
-            dc[:, cols] = share * p1 + (1 - share) * p2
+            # Each home's roof sees the clouds of its weather cell (the quadrant of the territory it lies in).
+            row = self.worlds[name].row
+            home_cells = weather.household_cells(pop.latitude[idx[cols]], pop.longitude[idx[cols]], row["latitude"],
+                                                 row["longitude"], len(self.worlds[name].cell_ghi))
+            for cell in np.unique(home_cells):
+                in_cell = cols[home_cells == cell]
+                i = idx[in_cell]
+                p1 = self.planes.get(name, pop.tilt1[i], pop.az1[i], int(cell))
+                p2 = self.planes.get(name, pop.tilt2[i], pop.az2[i], int(cell))
+                share = pop.share1[i][None, :]
+                dc[:, in_cell] = share * p1 + (1 - share) * p2
         # Near-field shading bites hardest at low sun: loss grows as elevation falls.
         elevation_sin = np.clip(np.cos(np.radians(self._gather(self.t_zenith, t_idx))), 0, 1)
         band_loss = np.select([pop.shading_band[idx] == "high", pop.shading_band[idx] == "moderate"], [0.25, 0.12], 0.03)

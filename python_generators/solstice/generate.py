@@ -30,7 +30,8 @@ from .population import Population
 from .reference import Reference
 from .resources import check_disk_for_generate
 from .validate import arrow_schema, raw_contract
-from .world import Clock, build_territory, dispatch_calls, market_prices, outages, weather_frame
+from .weather import build_territories, weather_frame
+from .world import Clock, dispatch_calls, market_prices, outages
 
 MANIFEST = "_pack.json"
 PARQUET_OPTIONS = {"compression": "zstd", "compression_level": 1}
@@ -177,10 +178,7 @@ def _generate_into(config: PackConfig, ref: Reference, root: Path, started: floa
     territories = pop.territory_table
     clock = Clock.for_pack(config, territories["timezone"].unique())
     normals = ref.climate_normals
-    worlds = {
-        row["utility_territory"]: build_territory(config, clock, row, normals[normals["utility_territory"] == row["utility_territory"]])
-        for _, row in territories.iterrows()
-    }
+    worlds = build_territories(config, clock, territories, ref)
     log(f"weather for {len(worlds)} territories on {len(clock.times):,} hours ({time.perf_counter() - started:.1f} s)")
 
     # Grid and market feeds --------------------------------------------------------------------------

@@ -8,8 +8,8 @@ from pathlib import Path
 
 import numpy as np
 
-from .tmy_validation import (CLEARNESS_LAG1_TOLERANCE, GHI_TOLERANCE, JSD_LIMIT, MIDNIGHT_RATIO_LIMIT,
-                             PEARSON_LIMIT, TEMPERATURE_LAG1_TOLERANCE, TmyComparison, compare)
+from .tmy_validation import (CLEARNESS_LAG1_TOLERANCE, CLEARNESS_SD_TOLERANCE, GHI_TOLERANCE, JSD_LIMIT,
+                             MIDNIGHT_RATIO_RANGE, PEARSON_LIMIT, TEMPERATURE_LAG1_TOLERANCE, TmyComparison, compare)
 
 AREAS = ["PV", "Load", "VPP", "Outages", "Markets", "Weather", "Batteries", "Customers", "Causal"]
 COLOURS = {"pass": "tab:green", "fail": "tab:red", "insufficient_data": "tab:grey"}
@@ -71,14 +71,18 @@ def write_report(con, out: Path, pack: str, seed: int) -> dict:
         lines.append(f"| {c.city} | `{c.tmy_file}` | {c.worst_month_deviation:+.1%} | {c.jensen_shannon:.3f} | "
                      f"{c.pearson:.4f} | {_verdict('pass' if c.passed else 'fail')} |")
     lines += ["", "How the weather hangs together from hour to hour, same files: lag-1 autocorrelation of hourly "
-              f"clearness around its day's mean (within +/-{CLEARNESS_LAG1_TOLERANCE} of the TMY file's) and of "
-              f"hourly temperature (within +/-{TEMPERATURE_LAG1_TOLERANCE}), and the mean absolute temperature "
-              f"change from 23:00 to 00:00 relative to the other hours (at most {MIDNIGHT_RATIO_LIMIT}).", "",
-              "| city | clearness lag-1 TMY / pack | temperature lag-1 TMY / pack | midnight change ratio TMY / pack |",
-              "|---|---|---|---|"]
+              f"clearness around its day's mean (within +/-{CLEARNESS_LAG1_TOLERANCE} of the TMY file's), its "
+              f"standard deviation (within +/-{CLEARNESS_SD_TOLERANCE}), the lag-1 autocorrelation of hourly "
+              f"temperature (within +/-{TEMPERATURE_LAG1_TOLERANCE}), and the mean absolute temperature change "
+              "from 23:00 to 00:00 relative to the other hours "
+              f"({MIDNIGHT_RATIO_RANGE[0]}-{MIDNIGHT_RATIO_RANGE[1]}).", "",
+              "| city | clearness lag-1 TMY / pack | clearness sd within the day TMY / pack "
+              "| temperature lag-1 TMY / pack | midnight change ratio TMY / pack |",
+              "|---|---|---|---|---|"]
     for c in tmy:
         real, synthetic = c.seams_tmy, c.seams_synthetic
         lines.append(f"| {c.city} | {real.clearness_lag1:.2f} / {synthetic.clearness_lag1:.2f} | "
+                     f"{real.clearness_within_day_sd:.3f} / {synthetic.clearness_within_day_sd:.3f} | "
                      f"{real.temperature_lag1:.3f} / {synthetic.temperature_lag1:.3f} | "
                      f"{real.midnight_ratio:.2f} / {synthetic.midnight_ratio:.2f} |")
     (out / "VALIDATION_REPORT.md").write_text("\n".join(lines) + "\n")

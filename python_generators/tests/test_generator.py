@@ -16,7 +16,8 @@ import pytest
 from solstice.config import resolve_pack
 from solstice.devices import PlaneCache
 from solstice.generate import generate
-from solstice.world import Clock, build_territory
+from solstice.weather import build_territories
+from solstice.world import Clock
 
 
 @pytest.fixture(scope="module")
@@ -107,11 +108,7 @@ def test_accepted_dispatch_calls_discharge_the_battery(clean_raw, telemetry):
 def year_of_weather(root, reference):
     config = resolve_pack(root, "mvp")
     clock = Clock.for_pack(config, reference.territories.timezone.unique())
-    normals = reference.climate_normals
-    return {
-        row.utility_territory: build_territory(config, clock, row, normals[normals.utility_territory == row.utility_territory])
-        for _, row in reference.territories.iterrows()
-    }
+    return build_territories(config, clock, reference.territories, reference)
 
 
 def test_weather_matches_nsrdb_annual_irradiation(reference, year_of_weather):

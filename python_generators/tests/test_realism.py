@@ -9,8 +9,10 @@ import numpy as np
 import pytest
 
 from conftest import solstice
-from solstice.tmy_validation import (CLEARNESS_LAG1_TOLERANCE, GHI_TOLERANCE, JSD_LIMIT, MIDNIGHT_RATIO_LIMIT,
-                                     PEARSON_LIMIT, TEMPERATURE_LAG1_TOLERANCE, compare, jensen_shannon)
+from solstice.tmy_validation import (CELL_CORRELATION_RANGE, CLEARNESS_LAG1_TOLERANCE, CLEARNESS_SD_TOLERANCE,
+                                     GHI_TOLERANCE, JSD_LIMIT, MIDNIGHT_RATIO_RANGE, NEIGHBOUR_CORRELATION_RANGE,
+                                     NEIGHBOUR_KM, PEARSON_LIMIT, TEMPERATURE_LAG1_TOLERANCE, compare, jensen_shannon,
+                                     spatial)
 
 CAUSAL_TARGETS = {
     "causal_cooling_and_ev_raise_evening_battery_value",
@@ -41,7 +43,22 @@ def test_weather_matches_real_tmy_weather(seed):
         real, synthetic = city.seams_tmy, city.seams_synthetic
         assert abs(synthetic.clearness_lag1 - real.clearness_lag1) <= CLEARNESS_LAG1_TOLERANCE, (city.city, synthetic)
         assert abs(synthetic.temperature_lag1 - real.temperature_lag1) <= TEMPERATURE_LAG1_TOLERANCE, (city.city, synthetic)
-        assert synthetic.midnight_ratio <= MIDNIGHT_RATIO_LIMIT, (city.city, synthetic)
+        assert MIDNIGHT_RATIO_RANGE[0] <= synthetic.midnight_ratio <= MIDNIGHT_RATIO_RANGE[1], (city.city, synthetic)
+        # Clouds vary within the day as much as in the TMY file.
+        assert abs(synthetic.clearness_within_day_sd - real.clearness_within_day_sd) <= CLEARNESS_SD_TOLERANCE, (
+            city.city, synthetic)
+
+
+@pytest.mark.parametrize("seed", [42, 7, 2024])
+def test_clouds_are_correlated_in_space(seed):
+    # Neighbouring territories share part of their cloudy days; the cells of a territory are alike, not identical.
+    check = spatial(seed)
+    close = check.neighbours[check.neighbours.distance_km < NEIGHBOUR_KM]
+    assert len(close) >= 2, check.neighbours
+    assert close.daily_clearness_correlation.between(*NEIGHBOUR_CORRELATION_RANGE).all(), close
+    assert (check.cells.min_cell_correlation >= CELL_CORRELATION_RANGE[0]).all(), check.cells
+    assert (check.cells.max_cell_correlation <= CELL_CORRELATION_RANGE[1]).all(), check.cells
+    assert check.passed
 
 
 @pytest.mark.parametrize("seed, selection", [(7, []), (2024, ["--selector", "realism"]),
