@@ -35,6 +35,7 @@ class MarketParameters:
 
 
 def interval_times(hour_times: pd.DatetimeIndex) -> pd.DatetimeIndex:
+    """The 15-minute intervals covering the hourly clock."""
     return pd.date_range(hour_times[0], hour_times[-1] + pd.Timedelta(hours=1), freq="15min", inclusive="left")
 
 
@@ -42,7 +43,7 @@ def scarcity_episodes(seed: int, key: int, day: np.ndarray, heat: np.ndarray, co
                       region: pd.Series, params: MarketParameters) -> pd.DataFrame:
     """Scarcity episodes of the region, at most one a day: on heat-wave days with the region's
     scarcity_heat_probability, on cold-snap days with scarcity_cold_probability. Each starts at the day's peak
-    (heat: 14-17 h, cold: 6-8 h or 17-18 h local), lasts scarcity_hours_mean x (0.5 .. 1.5) hours (at least 1) and
+    (heat: 14-17 h, cold: 6-8 h or 17-19 h local), lasts scarcity_hours_mean x (0.5 .. 1.5) hours (at least 1) and
     lifts prices toward the offer cap by an intensity u**scarcity_shape.
 
     day / heat / cold: one row per local day. Draws are keyed by (region, day number).
