@@ -218,14 +218,14 @@ market_metrics as (
     from spike_episodes
     where is_spike
     union all
+    -- ISO-NE and PJM pooled (per region-winter): a mild winter in one of them may have no cold snap at all
     select
         'market_winter_scarcity_hours_per_year' as metric_id,
-        market_region as scope,
+        'ISONE+PJM' as scope,
         sum(case when is_spike then 0.25 else 0.0 end) / (count(*) / (4.0 * 24 * 151)) as measured_value,
         count(*) as sample_size
     from local_prices
     where market_region in ('ISONE', 'PJM') and month(local_date) in (11, 12, 1, 2, 3)
-    group by market_region
     union all
     select
         'market_reserve_positive_when_lmp_nonpositive_share' as metric_id,
