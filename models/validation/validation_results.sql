@@ -34,6 +34,8 @@ metrics as (
     union all
     select * from {{ ref('val_market_metrics') }}
     union all
+    select * from {{ ref('val_hazard_metrics') }}
+    union all
     select * from {{ ref('val_battery_metrics') }}
     union all
     select * from {{ ref('val_customer_metrics') }}

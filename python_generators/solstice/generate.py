@@ -30,8 +30,9 @@ from .population import Population
 from .reference import Reference
 from .resources import check_disk_for_generate
 from .validate import arrow_schema, raw_contract
+from . import hazards, markets
 from .weather import build_territories, weather_frame
-from .world import Clock, dispatch_calls, market_prices, outages
+from .world import Clock, dispatch_calls
 
 MANIFEST = "_pack.json"
 PARQUET_OPTIONS = {"compression": "zstd", "compression_level": 1}
@@ -181,19 +182,32 @@ def _generate_into(config: PackConfig, ref: Reference, root: Path, started: floa
     worlds = build_territories(config, clock, territories, ref)
     log(f"weather for {len(worlds)} territories on {len(clock.times):,} hours ({time.perf_counter() - started:.1f} s)")
 
-    # Grid and market feeds --------------------------------------------------------------------------
+    # Grid and market feeds ----------------------------------------------------------------------------
+    # Hazard weather (storm days, heat waves, cold snaps) drives major-event outages and scarcity prices.
+    hazard_params = hazards.HazardParameters.from_reference(ref)
+    hazard_days = {
+        name: hazards.daily_hazards(config.seed, w.row, normals[normals["utility_territory"] == name],
+                                    ref.storm_climatology[ref.storm_climatology["state"] == w.row["state"]],
+                                    w.local_day, w.local_month, w.temp_air, hazard_params)
+        for name, w in worlds.items()
+    }
+    market_params = markets.MarketParameters.from_reference(ref)
     prices, lmp_hourly = [], {}
     for region in sorted(territories["market_region"].unique()):
-        anchor = worlds[territories.loc[territories["market_region"] == region, "utility_territory"].iloc[0]]
+        anchor_name = territories.loc[territories["market_region"] == region, "utility_territory"].iloc[0]
+        anchor, anchor_hazard = worlds[anchor_name], hazard_days[anchor_name]
         region_row = ref.market_regions[ref.market_regions["market_region"] == region].iloc[0]
         solar = anchor.ghi / max(anchor.ghi.max(), 1.0)
-        frame = market_prices(config, clock, region_row, anchor.temp_air - 24.0, solar)
+        frame = markets.market_prices(config.seed, clock.times, region_row, anchor.temp_air, solar,
+                                      anchor_hazard.day, anchor_hazard.heat, anchor_hazard.cold, market_params)
         prices.append(frame)
         lmp_hourly[region] = frame["lmp_usd_per_mwh"].to_numpy().reshape(-1, 4).mean(axis=1)
     counts["grid/market_prices"] = write_by_month(pd.concat(prices, ignore_index=True), root / "grid" / "market_prices",
                                                   "interval_start_at", schemas["grid/market_prices"])
     emit("grid/weather_hourly", pd.concat([weather_frame(w, clock.times) for w in worlds.values()], ignore_index=True))
-    grid_outages = pd.concat([outages(config, clock, w) for w in worlds.values()], ignore_index=True)
+    grid_outages = pd.concat([hazards.outages(config.seed, clock.times, w.row, hazard_days[name], w.local_day,
+                                              w.local_hour, w.in_pack, hazard_params)
+                              for name, w in worlds.items()], ignore_index=True)
     emit("grid/outages", grid_outages)
 
     # Programme calls --------------------------------------------------------------------------------

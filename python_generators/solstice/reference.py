@@ -54,9 +54,14 @@ REQUIRED = {
     "cancellation_reasons": {"cancellation_reason": str, "weight": float},
     "market_regions": {
         "market_region": str, "timezone": str, "base_lmp_usd_per_mwh": float, "solar_depression_pct": float,
-        "evening_ramp_pct": float, "spike_share_of_hot_hours": float, "spike_max_usd_per_mwh": float,
+        "evening_ramp_pct": float, "heat_price_pct_per_c": float, "cold_price_pct_per_c": float,
+        "scarcity_heat_probability": float, "scarcity_cold_probability": float, "scarcity_hours_mean": float,
+        "spike_max_usd_per_mwh": float, "spin_floor_usd_per_mwh": float, "nonspin_floor_usd_per_mwh": float,
         "price_volatility": float, "carbon_base_kg_per_mwh": float, "carbon_solar_dip_pct": float,
         "spin_share_of_lmp": float, "nonspin_share_of_lmp": float,
+    },
+    "storm_climatology": {
+        "state": str, "month": int, "storm_share": float, "hazard": str, "temperature_link": float,
     },
     "solar_design_factors": {"factor_type": str, "band": str, "annual_factor": float},
     "simulation_parameters": {"process": str, "parameter": str, "value": float, "unit": str, "source": str},
@@ -79,6 +84,9 @@ ENUMS = {
         "baseline_method": {"prior_days", "metered_discharge"},
     },
     "battery_models": {"chemistry": {"lithium_iron_phosphate", "lithium_nmc"}},
+    "storm_climatology": {
+        "hazard": {"tropical_storm", "winter_storm", "convective_storm", "wildfire_shutoff", "monsoon"},
+    },
     "battery_chemistries": {"chemistry": {"lithium_iron_phosphate", "lithium_nmc"}},
     "acquisition_channels": {
         "channel": {"partner", "digital", "referral", "direct", "field_sales"},
@@ -160,6 +168,7 @@ class Reference:
     cancellation_reasons: pd.DataFrame
     issue_types: pd.DataFrame
     market_regions: pd.DataFrame
+    storm_climatology: pd.DataFrame
     design_factors: pd.DataFrame
     parameters: pd.DataFrame
 
@@ -194,6 +203,7 @@ def load_reference(root: Path) -> Reference:
         cancellation_reasons=_read(seeds, "cancellation_reasons"),
         issue_types=_read(seeds, "service_issue_types"),
         market_regions=_read(seeds, "market_regions"),
+        storm_climatology=_read(seeds, "storm_climatology"),
         design_factors=_read(seeds, "solar_design_factors"),
         parameters=_read(seeds, "simulation_parameters"),
     )
@@ -218,4 +228,8 @@ def load_reference(root: Path) -> Reference:
     incomplete = sorted(t for t in territories if months.get(t, 0) != 12)
     if incomplete:
         raise ReferenceDataError(f"seeds/climate_normals.csv needs 12 months for: {', '.join(incomplete)}.")
+    storm_months = ref.storm_climatology.groupby("state")["month"].nunique()
+    no_climatology = sorted(s for s in ref.states if storm_months.get(s, 0) != 12)
+    if no_climatology:
+        raise ReferenceDataError(f"seeds/storm_climatology.csv needs 12 months for: {', '.join(no_climatology)}.")
     return ref
