@@ -30,7 +30,8 @@ from .population import Population
 from .reference import Reference
 from .resources import check_disk_for_generate
 from .validate import arrow_schema, raw_contract
-from .world import Clock, build_territory, dispatch_calls, market_prices, outages, weather_frame
+from .programmes import CALL_PARAMETERS, schedule_calls, territory_days
+from .world import Clock, build_territory, market_prices, outages, weather_frame
 
 MANIFEST = "_pack.json"
 PARQUET_OPTIONS = {"compression": "zstd", "compression_level": 1}
@@ -200,11 +201,15 @@ def _generate_into(config: PackConfig, ref: Reference, root: Path, started: floa
 
     # Programme calls --------------------------------------------------------------------------------
     calls = []
+    call_params = {name: ref.parameter(f"programmes_{name}") for name in CALL_PARAMETERS}
     for _, program in ref.programs.iterrows():
         if program["utility_territory"] not in worlds:
             continue
         world = worlds[program["utility_territory"]]
-        frame = dispatch_calls(config, clock, program, world, lmp_hourly[world.row["market_region"]])
+        days = territory_days(world.local_day, world.in_pack, world.temp_air,
+                              normals[normals["utility_territory"] == program["utility_territory"]])
+        frame = schedule_calls(program, days, world.local_day, world.local_hour,
+                               lmp_hourly[world.row["market_region"]], clock.times, call_params, config.seed)
         frame["call_seq"] = np.arange(1, len(frame) + 1)
         frame["duration_hours"] = int(program["duration_hours"])
         calls.append(frame)
