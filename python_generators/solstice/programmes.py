@@ -10,10 +10,10 @@ in which routine discharge stops) and ``vpp_precharge`` (hours just before it in
 How calls are decided (no look-ahead beyond the day-ahead forecast):
 
 * ``hot_day`` programmes: the evening before each weekday of the season the operator receives a forecast of
-  tomorrow's maximum temperature (the realised value plus a forecast error of published size), ranks it in the
-  season's climatology (climate normals of each day's maximum and its spread) and compares that score with a
-  threshold set by the budget left: with R events left and N eligible days left it calls when the forecast is in
-  the top R/N of the season's climatology (and above ``programmes_call_min_anomaly_z``). The season's cap (``events_per_season``) is never
+  tomorrow's maximum temperature (the realised value plus a forecast error of published size) and calls if it
+  exceeds the temperature that the season's remaining eligible days, by their climatology (climate normals of
+  each day's maximum and its spread), are expected to exceed as often as the events it has left (and is not
+  among the coolest days of the season's climatology, ``programmes_call_min_anomaly_z``). The season's cap (``events_per_season``) is never
   exceeded and is approached when the season is long enough.
 * ``price_spike`` programmes: the same rule on tomorrow's forecast peak price (the realised hourly price times a
   log-normal error) against the prices of the previous weeks (known on the day of the decision); the event is
@@ -105,18 +105,46 @@ def paced_calls(score: np.ndarray, season: np.ndarray, budget: dict, floor: floa
     return called
 
 
-def season_heat_score(forecast: np.ndarray, normal: np.ndarray, spread: np.ndarray, eligible: np.ndarray,
-                      seasons: np.ndarray) -> np.ndarray:
-    """How hot a forecast is for the season, as a standard-normal score: the forecast's quantile in the season's
-    climatology of forecast maxima (a mixture over the season's eligible days of normals N(normal, spread)), so
-    a day forecast at the height of summer outranks an early-season day that is merely warm for its date.
-    -inf where not eligible."""
-    score = np.full(len(forecast), -np.inf)
-    for s in np.unique(seasons[eligible]):
-        m = eligible & (seasons == s)
-        cdf = scipy.stats.norm.cdf((forecast[m][:, None] - normal[m][None, :]) / spread[m][None, :]).mean(axis=1)
-        score[m] = scipy.stats.norm.ppf(np.clip(cdf, 1e-9, 1 - 1e-9))
-    return score
+def _exceeding(x: float, normal: np.ndarray, spread: np.ndarray) -> float:
+    """Expected number of days whose forecast maximum exceeds x, from each day's climatology."""
+    return float(scipy.stats.norm.sf((x - normal) / spread).sum())
+
+
+def _solve_temperature(target: float, normal: np.ndarray, spread: np.ndarray) -> float:
+    """The temperature x that the given days are expected to exceed `target` times (bisection; decreasing in x)."""
+    lo, hi = float((normal - 8 * spread).min()), float((normal + 8 * spread).max())
+    for _ in range(50):
+        mid = 0.5 * (lo + hi)
+        if _exceeding(mid, normal, spread) > target:
+            lo = mid
+        else:
+            hi = mid
+    return 0.5 * (lo + hi)
+
+
+def paced_heat_calls(forecast: np.ndarray, normal: np.ndarray, spread: np.ndarray, season: np.ndarray,
+                     budget: dict, floor: float) -> np.ndarray:
+    """Sequential day-ahead decisions on forecast maximum temperatures (eligible days in order). Each evening the
+    operator sets the temperature that the season's remaining days, by their climatology (normal maximum and the
+    spread of a forecast around it), are expected to exceed as many times as it has events left, and calls
+    tomorrow if its forecast is above it - so a season whose end is cool spends its budget in the summer - but
+    never below the season climatology's ``floor`` quantile (a standard-normal score). Calls per season never
+    exceed ``budget[season]``."""
+    called = np.zeros(len(forecast), dtype=bool)
+    for s in np.unique(season):
+        members = np.flatnonzero(season == s)
+        mu, sd = normal[members], spread[members]
+        share_below = float(scipy.stats.norm.cdf(floor))
+        lowest = -np.inf if share_below <= 0 else _solve_temperature(len(members) * (1 - share_below), mu, sd)
+        left = int(budget.get(s, 0))
+        for k, d in enumerate(members):
+            if left <= 0:
+                break
+            pace = -np.inf if left >= len(members) - k else _solve_temperature(left, mu[k:], sd[k:])
+            if forecast[d] > max(pace, lowest):
+                called[d] = True
+                left -= 1
+    return called
 
 
 def _season_budgets(program: pd.Series, days: pd.DataFrame, eligible: np.ndarray, seasons: np.ndarray) -> dict:
@@ -181,18 +209,19 @@ def schedule_calls(program: pd.Series, days: pd.DataFrame, local_day: np.ndarray
                 spread = np.sqrt(past.var() + float(params["forecast_price_log_sd"]) ** 2)
                 score[d] = (np.log(peak_fc[d]) - past.mean()) / spread
         start_hour = peak_hour
-        floor = float(params["call_min_anomaly_z"])
+        idx = np.flatnonzero(eligible)
+        called = np.zeros(n_days, dtype=bool)
+        called[idx] = paced_calls(score[idx], seasons[idx], budgets, float(params["call_min_anomaly_z"]))
     else:
         err_sd = float(params["forecast_temp_mae_c"]) * MAE_TO_SD
         err = streams.normal(seed, [key], "vpp.forecast.temp", n_days)[0] * err_sd
         forecast = days["max_temp_c"].to_numpy() + err
-        score = season_heat_score(forecast, days["normal_max_c"].to_numpy(),
-                                  np.sqrt(days["normal_sd_c"].to_numpy() ** 2 + err_sd**2), eligible, seasons)
         floor = float(params["call_min_anomaly_z"]) if trigger == "hot_day" else -np.inf
-
-    idx = np.flatnonzero(eligible)
-    called = np.zeros(n_days, dtype=bool)
-    called[idx] = paced_calls(score[idx], seasons[idx], budgets, floor)
+        idx = np.flatnonzero(eligible)
+        called = np.zeros(n_days, dtype=bool)
+        called[idx] = paced_heat_calls(forecast[idx], days["normal_max_c"].to_numpy()[idx],
+                                       np.sqrt(days["normal_sd_c"].to_numpy()[idx] ** 2 + err_sd**2), seasons[idx],
+                                       budgets, floor)
     starts = start_hour[called]
     starts = np.sort(starts[(starts >= 0) & (starts + duration <= n_hours)])
     code = program["program_id"].removeprefix("PRG-")

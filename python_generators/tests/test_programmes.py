@@ -154,3 +154,19 @@ def test_device_responses_fill_the_controller_arrays_for_accepted_calls_only():
     assert kw[16:18, 0].tolist() == [3.6, 3.6] and kw[40:42, 0].tolist() == [3.6, 3.6]
     assert kw[40:42, 1].tolist() == [0.0, 0.0] and kw[:, 2].sum() == 0
     assert hold[10:16, 0].all() and not hold[16, 0] and pre[13:16, 0].all() and not pre[12, 0]
+
+
+def test_paced_heat_calls_spend_the_budget_before_a_season_ends_cool():
+    # ten summer days (normal 35 C) then ten autumn days (normal 25 C), each forecast exactly at its normal: an
+    # operator that knows the climatology calls summer days; one pacing evenly would wait and miss its budget
+    normal = np.array([35.0] * 10 + [25.0] * 10)
+    spread = np.full(20, 2.0)
+    season = np.zeros(20, dtype=int)
+    called = programmes.paced_heat_calls(normal.copy(), normal, spread, season, {0: 4}, floor=-1.0)
+    assert called.sum() == 4
+    assert called[:10].sum() == 4
+    # with a cold summer the budget is left for autumn; the floor (the season climatology's coolest 16 %: below
+    # about 24 C here) still keeps a cold autumn day from being called
+    late = programmes.paced_heat_calls(np.array([0.0] * 10 + [25.0, 22.0] * 5), normal, spread, season, {0: 4},
+                                       floor=-1.0)
+    assert late[:10].sum() == 0 and late[11::2].sum() == 0 and late[10::2].sum() == 4
