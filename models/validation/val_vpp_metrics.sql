@@ -1,5 +1,7 @@
--- VPP realism: events per season and event length per programme, power delivered per home, participation
--- and opt-outs across every device response.
+-- VPP realism: events per season (average and most) and event length per programme, how many of the hot-day
+-- programmes' calls missed the season's hottest days (calls are decided the day before, on forecasts), the
+-- spread of what homes are asked for, power delivered per home, participation and opt-outs across every device
+-- response. Seasons and call days are counted on the programme territory's local calendar.
 with
 
 calls as (
@@ -8,6 +10,21 @@ calls as (
 
 programs as (
     select * from {{ ref('vpp_programs') }}
+),
+
+territories as (
+    select
+        utility_territory,
+        timezone
+    from {{ ref('territories') }}
+),
+
+weather as (
+    select * from {{ ref('stg_grid__weather_hourly') }}
+),
+
+device_responses as (
+    select * from {{ ref('stg_vpp__device_responses') }}
 ),
 
 pack as (
@@ -43,17 +60,86 @@ complete_seasons as (
     where seasons.season_start >= pack.pack_start_date and seasons.season_end <= pack.pack_end_date
 ),
 
+local_calls as (
+    -- each call on its programme territory's wall clock
+    select
+        calls.call_id,
+        calls.program_id,
+        cast({{ to_local_timestamp('calls.event_start_at', 'territories.timezone') }} as date) as local_date
+    from calls
+    inner join programs on calls.program_id = programs.program_id
+    inner join territories on programs.utility_territory = territories.utility_territory
+),
+
 events_per_season as (
     select
         complete_seasons.program_id,
         complete_seasons.season_year,
-        count(calls.call_id) as events
+        count(local_calls.call_id) as events
     from complete_seasons
-    left join calls
-        on complete_seasons.program_id = calls.program_id
-            and cast(calls.event_start_at as date) >= complete_seasons.season_start
-            and cast(calls.event_start_at as date) < complete_seasons.season_end
+    left join local_calls
+        on complete_seasons.program_id = local_calls.program_id
+            and complete_seasons.season_start <= local_calls.local_date
+            and complete_seasons.season_end > local_calls.local_date
     group by complete_seasons.program_id, complete_seasons.season_year
+),
+
+daily_max_temperature as (
+    -- each territory's local days and their maximum temperature, as the weather feed recorded it
+    select
+        weather.utility_territory,
+        cast({{ to_local_timestamp('weather.observed_at', 'territories.timezone') }} as date) as local_date,
+        max(weather.temp_air_c) as max_temp_c
+    from weather
+    inner join territories on weather.utility_territory = territories.utility_territory
+    group by
+        weather.utility_territory,
+        cast({{ to_local_timestamp('weather.observed_at', 'territories.timezone') }} as date)
+),
+
+hot_day_season_days as (
+    -- the days a hot-day programme may call: weekdays of its season's months inside the pack
+    select
+        programs.program_id,
+        daily_max_temperature.local_date,
+        daily_max_temperature.max_temp_c,
+        year(daily_max_temperature.local_date) as season_year
+    from programs
+    inner join daily_max_temperature on programs.utility_territory = daily_max_temperature.utility_territory
+    cross join pack
+    where
+        programs.trigger = 'hot_day'
+        and month(daily_max_temperature.local_date) between programs.season_start_month and programs.season_end_month
+        and isodow(daily_max_temperature.local_date) <= 5
+        and daily_max_temperature.local_date >= pack.pack_start_date
+        and daily_max_temperature.local_date < pack.pack_end_date
+),
+
+called_dates as (
+    select distinct
+        program_id,
+        local_date
+    from local_calls
+),
+
+ranked_season_days as (
+    -- each eligible day's heat rank in its programme-season, and how many days that season called
+    select
+        hot_day_season_days.program_id,
+        hot_day_season_days.local_date,
+        called_dates.local_date is not null as is_called,
+        row_number() over (
+            partition by hot_day_season_days.program_id, hot_day_season_days.season_year
+            order by hot_day_season_days.max_temp_c desc, hot_day_season_days.local_date asc
+        ) as heat_rank,
+        count(called_dates.local_date) over (
+            partition by hot_day_season_days.program_id, hot_day_season_days.season_year
+        ) as called_days
+    from hot_day_season_days
+    left join called_dates
+        on
+            hot_day_season_days.program_id = called_dates.program_id
+            and hot_day_season_days.local_date = called_dates.local_date
 ),
 
 per_program as (
@@ -66,15 +152,40 @@ per_program as (
     group by program_id
     union all
     select
+        'vpp_events_max_per_season' as metric_id,
+        program_id as scope,
+        max(events) as measured_value,
+        count(*) as sample_size
+    from events_per_season
+    group by program_id
+    union all
+    select
         'vpp_event_hours' as metric_id,
         program_id as scope,
         avg(duration_minutes / 60.0) as measured_value,
         count(*) as sample_size
     from calls
     group by program_id
+    union all
+    select
+        'vpp_requested_kw_distinct' as metric_id,
+        calls.program_id as scope,
+        count(distinct device_responses.requested_kw) as measured_value,
+        count(distinct device_responses.household_id) as sample_size
+    from device_responses
+    inner join calls on device_responses.call_id = calls.call_id
+    group by calls.program_id
 ),
 
 fleet_wide as (
+    select
+        'vpp_calls_off_hottest_days' as metric_id,
+        'all' as scope,
+        avg(case when heat_rank > called_days then 1.0 else 0.0 end) as measured_value,
+        count(*) as sample_size
+    from ranked_season_days
+    where is_called
+    union all
     select
         'vpp_kw_per_participating_home' as metric_id,
         'all' as scope,

@@ -67,13 +67,18 @@ state_references as (
         'vpp_events_per_season' as metric_id,
         program_id as scope,
         case
-            when trigger = 'daily' then (season_end_month - season_start_month + 1) * 30.4 * 0.95
+            when trigger = 'daily'
+                then least(events_per_season, (season_end_month - season_start_month + 1) * 30.4) * 0.95
             else events_per_season * 0.7
         end as reference_low,
-        case
-            when trigger = 'daily' then (season_end_month - season_start_month + 1) * 30.4 * 1.05
-            else events_per_season * 1.3
-        end as reference_high
+        events_per_season as reference_high
+    from programs
+    union all
+    select
+        'vpp_events_max_per_season' as metric_id,
+        program_id as scope,
+        null as reference_low,
+        events_per_season as reference_high
     from programs
     union all
     select

@@ -13,7 +13,7 @@ import pandas as pd
 import pvlib
 import pyarrow as pa
 
-from . import streams, weather
+from . import programmes, streams, weather
 from .population import AC_SHARE, Population
 from .world import HOUR, Clock, TerritoryWorld
 
@@ -105,6 +105,11 @@ class Simulator:
         self.planes = PlaneCache(worlds)
         self.hours = len(clock.times)
         self.seed = pop.config.seed
+        # What each enrolled home's programme asks of its battery, and how devices answer calls (programmes.py).
+        self.request_kw = programmes.home_requests(pop.ref.programs, pop.program_id, pop.power_kw, pop.usable_kwh,
+                                                   pop.reserve_pct)
+        self.response_params = {name: pop.ref.parameter(f"programmes_{name}")
+                                for name in programmes.RESPONSE_PARAMETERS}
         stack = lambda attr: np.stack([getattr(worlds[t], attr) for t in self.names])  # noqa: E731
         self.t_temp = stack("temp_air")
         self.t_hour = stack("local_hour")
@@ -267,48 +272,21 @@ class Simulator:
 
     # -------------------------------------------------------------------------------------------- dispatch
     def _dispatch(self, idx, keys, local_day, offline):
-        """Device responses to each programme call, the discharge power each accepted call asks for, and the
-        hours before an accepted event in which the controller holds its charge (events are notified ahead)."""
-        pop, H = self.pop, self.hours
-        vpp_kw = np.zeros((H, len(idx)))
-        vpp_hold = np.zeros((H, len(idx)), dtype=bool)
-        vpp_precharge = np.zeros((H, len(idx)), dtype=bool)
-        columns = ["response_id", "call_id", "household_id", "battery_id", "response_status", "responded_at",
-                   "requested_kw", "_day"]
-        enrolled = pop.enrolled[idx]
-        if self.calls.empty or not enrolled.any():
-            return pd.DataFrame(columns=columns), vpp_kw, vpp_hold, vpp_precharge
-        rows = []
-        for j in np.flatnonzero(enrolled):
-            i = idx[j]
-            mine = self.calls[self.calls["program_id"] == pop.program_id[i]]
-            if mine.empty:
-                continue
-            call_keys = keys[j] * 100003 + mine["call_seq"].to_numpy()
-            u_off = streams.uniform(self.seed, call_keys, "vpp.offline")
-            u_opt = streams.uniform(self.seed, call_keys, "vpp.optout")
-            u_lead = streams.uniform(self.seed, call_keys, "vpp.lead")
-            w = pop.willingness[i]
-            p_opt = 0.02 + 0.50 * (1 - w) ** 2  # reluctant customers opt out of calls more often
-            kw = min(float(pop.power_kw[i]), float(mine["requested_kw_per_device"].iloc[0]))
-            for c, (call_id, h0, dur, start_at) in enumerate(zip(
-                    mine["call_id"], mine["start_hour_index"], mine["duration_hours"], mine["event_start_at"])):
-                day = int(local_day[h0, j])
-                if day < pop.enroll_day[i] or day < pop.pto_day[i] or (0 <= pop.opt_out_day[i] <= day):
-                    continue
-                if offline[h0, j] or u_off[c] < 0.015:
-                    status = "offline"
-                elif u_opt[c] < p_opt:
-                    status = "opted_out"
-                else:
-                    status = "accepted"
-                    vpp_kw[h0:h0 + dur, j] = kw
-                    vpp_hold[max(h0 - PRE_EVENT_HOLD_HOURS, 0):h0, j] = True
-                    vpp_precharge[max(h0 - PRE_EVENT_PRECHARGE_HOURS, 0):h0, j] = True
-                rows.append((f"RSP-{call_id.removeprefix('CALL-')}-{keys[j]:06d}", call_id, pop.ids[i],
-                             f"BAT-{keys[j]:06d}", status, start_at - pd.Timedelta(minutes=int(5 + 55 * u_lead[c])),
-                             kw, day))
-        return pd.DataFrame(rows, columns=columns), vpp_kw, vpp_hold, vpp_precharge
+        """Device responses to each programme call and the controller's event arrays (programmes.py)."""
+        pop = self.pop
+        homes = pd.DataFrame({
+            "key": keys,
+            "household_id": pop.ids[idx],
+            "enrolled": pop.enrolled[idx],
+            "program_id": pop.program_id[idx],
+            "enroll_day": pop.enroll_day[idx],
+            "pto_day": pop.pto_day[idx],
+            "opt_out_day": pop.opt_out_day[idx],
+            "willingness": pop.willingness[idx],
+            "request_kw": self.request_kw[idx],
+        })
+        return programmes.device_responses(self.calls, homes, local_day, offline, self.seed, PRE_EVENT_HOLD_HOURS,
+                                           PRE_EVENT_PRECHARGE_HOURS, self.response_params)
 
     # -------------------------------------------------------------------------------------------- PV
     def _pv(self, idx, t_idx, faults):

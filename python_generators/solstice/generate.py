@@ -31,8 +31,9 @@ from .reference import Reference
 from .resources import check_disk_for_generate
 from .validate import arrow_schema, raw_contract
 from . import hazards, markets
+from .programmes import CALL_PARAMETERS, schedule_calls, territory_days
 from .weather import build_territories, weather_frame
-from .world import Clock, dispatch_calls
+from .world import Clock
 
 MANIFEST = "_pack.json"
 PARQUET_OPTIONS = {"compression": "zstd", "compression_level": 1}
@@ -212,11 +213,15 @@ def _generate_into(config: PackConfig, ref: Reference, root: Path, started: floa
 
     # Programme calls --------------------------------------------------------------------------------
     calls = []
+    call_params = {name: ref.parameter(f"programmes_{name}") for name in CALL_PARAMETERS}
     for _, program in ref.programs.iterrows():
         if program["utility_territory"] not in worlds:
             continue
         world = worlds[program["utility_territory"]]
-        frame = dispatch_calls(config, clock, program, world, lmp_hourly[world.row["market_region"]])
+        days = territory_days(world.local_day, world.in_pack, world.temp_air,
+                              normals[normals["utility_territory"] == program["utility_territory"]])
+        frame = schedule_calls(program, days, world.local_day, world.local_hour,
+                               lmp_hourly[world.row["market_region"]], clock.times, call_params, config.seed)
         frame["call_seq"] = np.arange(1, len(frame) + 1)
         frame["duration_hours"] = int(program["duration_hours"])
         calls.append(frame)
