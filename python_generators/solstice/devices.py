@@ -253,6 +253,13 @@ class Simulator:
                               np.nan_to_num(chem["wearout_weibull_scale_years"].to_numpy(float), nan=1.0),
                               np.nan_to_num(chem["wearout_weibull_shape"].to_numpy(float), nan=1.0), "battery_off"),
         }
+        # A battery ticket that replaced the equipment (a fault found in service) installs a new battery too.
+        if len(tickets):
+            swapped = tickets[(tickets["issue_category"] == "battery_alert") & tickets["equipment_replaced_flag"]
+                              & tickets["closed_at"].notna()]
+            col = pd.Series(np.arange(b), index=pop.ids[idx])
+            hour = ((swapped["closed_at"] - self.clock.times[0]) / HOUR).astype(int).to_numpy()
+            replace_hour[col.loc[swapped["household_id"]].to_numpy()] = np.where(hour < H, hour, -1)
         rows = []
         lag_days = ref.parameter("wearout_replacement_days")
         for cat, (applies, installed, scale, shape, effect) in units.items():
