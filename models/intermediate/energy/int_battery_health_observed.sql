@@ -74,7 +74,7 @@ fade as (
                 replaced_at is null
                 and {{ epoch_seconds('last_reading_at') }} - {{ epoch_seconds('first_reading_at') }} >= 30 * 86400
                 then (first_state_of_health_pct - last_state_of_health_pct) * 365.25 * 86400
-                / ({{ epoch_seconds('last_reading_at') }} - {{ epoch_seconds('first_reading_at') }})
+                    / ({{ epoch_seconds('last_reading_at') }} - {{ epoch_seconds('first_reading_at') }})
         end as recent_fade_pct_per_year
     from unit_ages
 ),
@@ -96,13 +96,13 @@ final as (
         case
             when coalesce(recent_fade_pct_per_year, fade_pct_per_year) > 0
                 then cast(
-                    extract(year from last_reading_at)
-                    + floor(
-                        greatest(last_state_of_health_pct - {{ var('battery_end_of_life_soh_pct') }}, 0)
-                        / coalesce(recent_fade_pct_per_year, fade_pct_per_year)
+                        extract(year from last_reading_at)
+                        + floor(
+                            greatest(last_state_of_health_pct - {{ var('battery_end_of_life_soh_pct') }}, 0)
+                            / coalesce(recent_fade_pct_per_year, fade_pct_per_year)
+                        )
+                        as integer
                     )
-                    as integer
-                )
         end as end_of_life_year
     from fade
 )
