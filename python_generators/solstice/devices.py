@@ -13,7 +13,7 @@ import pandas as pd
 import pvlib
 import pyarrow as pa
 
-from . import programmes, streams, weather
+from . import ageing, programmes, streams, weather
 from .population import AC_SHARE, Population
 from .world import HOUR, Clock, TerritoryWorld
 
@@ -29,7 +29,6 @@ COOLING_SETPOINT_C = 24.0
 COOLING_KW_PER_C_PER_2000SQFT = 0.32  # ~3.5 kW compressor draw at 11 C above setpoint
 HEATING_KW_TH_PER_C_PER_2000SQFT = 0.28
 EV_CHARGER_KW = 7.2
-DEGRADATION_PER_YEAR = 0.005  # NREL: median crystalline-silicon module degradation ~0.5 %/yr
 PRE_EVENT_HOLD_HOURS = 6  # VPP events are notified ahead; the controller stops routine discharge until then
 PRE_EVENT_PRECHARGE_HOURS = 3  # ... and fills the battery from solar and the grid in the last hours before
 
@@ -157,6 +156,7 @@ class Simulator:
         active = operating[None, :] & (local_day >= start_day[None, :]) & self._gather(self.t_in_pack, t_idx)
 
         faults, tickets = self._faults(idx, keys, t_idx, start_day)
+        tickets, battery_replace_hour = self._wearout(idx, keys, t_idx, faults, tickets)
         grid_down, storm_prep = self._grid(idx, t_idx)
         responses, vpp_kw, vpp_hold, vpp_precharge = self._dispatch(idx, keys, local_day, faults["offline"])
         top_up = storm_prep | vpp_precharge  # both fill the battery from solar and grid
@@ -164,7 +164,7 @@ class Simulator:
         pv = self._pv(idx, t_idx, faults)
         load, critical = self._load(idx, keys, t_idx, hour_of_day, local_day)
         batt = self._battery(idx, pv, load, critical, grid_down, top_up, vpp_kw, vpp_hold, hour_of_day, t_idx,
-                             faults["battery_off"])
+                             faults["battery_off"], battery_replace_hour)
 
         churn_day, renew_day = self._churn(idx, keys, active, local_day, batt, tickets)
         active &= (churn_day[None, :] < 0) | (local_day < churn_day[None, :])
@@ -247,6 +247,74 @@ class Simulator:
         tickets["closed_at"] = pd.to_datetime(tickets["closed_at"], utc=True)
         return effects, tickets
 
+    # -------------------------------------------------------------------------------------------- ageing
+    def _wearout(self, idx, keys, t_idx, faults, tickets):
+        """Wear-out failures of inverters and batteries (Weibull hazard rising with age, ageing.py): the equipment
+        is off until a replacement unit is commissioned; each one is a ticket with `equipment_replaced_flag`.
+        Returns the tickets with these added and the hour each battery is replaced (-1: none)."""
+        pop, ref, H = self.pop, self.pop.ref, self.hours
+        b = len(idx)
+        replace_hour = np.full(b, -1, dtype=np.int64)
+        micro = pop.inverter_type[idx] == "microinverter"
+        chem = ref.chemistries.set_index("chemistry").reindex(pop.chemistry[idx])
+        units = {  # category: (applies, installed on, Weibull scale, Weibull shape, effect)
+            "inverter_fault": (pop.operating[idx], pop.pto_day[idx], np.where(
+                micro, ref.parameter("inverter_micro_weibull_scale_years"),
+                ref.parameter("inverter_string_weibull_scale_years")), ref.parameter("inverter_weibull_shape"),
+                "solar_off"),
+            "battery_alert": (pop.has_battery[idx], pop.install_day[idx],
+                              np.nan_to_num(chem["wearout_weibull_scale_years"].to_numpy(float), nan=1.0),
+                              np.nan_to_num(chem["wearout_weibull_shape"].to_numpy(float), nan=1.0), "battery_off"),
+        }
+        # A battery ticket that replaced the equipment (a fault found in service) installs a new battery too.
+        if len(tickets):
+            swapped = tickets[(tickets["issue_category"] == "battery_alert") & tickets["equipment_replaced_flag"]
+                              & tickets["closed_at"].notna()]
+            col = pd.Series(np.arange(b), index=pop.ids[idx])
+            hour = ((swapped["closed_at"] - self.clock.times[0]) / HOUR).astype(int).to_numpy()
+            replace_hour[col.loc[swapped["household_id"]].to_numpy()] = np.where(hour < H, hour, -1)
+        rows = []
+        lag_days = ref.parameter("wearout_replacement_days")
+        for cat, (applies, installed, scale, shape, effect) in units.items():
+            first = np.maximum(installed, pop.start_day)
+            day = ageing.failure_days(installed, first, pop.end_day, streams.uniform(self.seed, keys, f"wear.{cat}"),
+                                      scale, shape)
+            z_lag = streams.normal(self.seed, keys, f"wear.{cat}.lag")
+            u_hour = streams.uniform(self.seed, keys, f"wear.{cat}.hour")
+            for j in np.flatnonzero(applies & (day >= 0)):
+                k = t_idx[j]
+                lag = lag_days * np.exp(0.4 * z_lag[j])
+                h0 = int((day[j] - self.t_day[k, 0]) * 24 - self.t_hour[k, 0] + 7 + 11 * u_hour[j])
+                h1 = h0 + int(lag * 24)
+                faults[effect][max(h0, 0):max(min(h1, H), 0), j] = True
+                if cat == "battery_alert" and h1 < H:
+                    replace_hour[j] = h1
+                open_ts = pd.Timestamp(int(day[j]) * 86400 + int(7 + 11 * u_hour[j]) * 3600, unit="s", tz="UTC")
+                close_ts = (open_ts + pd.Timedelta(days=float(lag))).round("min")
+                rows.append((f"TKT-{keys[j]:06d}-{cat[:3].upper()}W", pop.ids[idx[j]], open_ts,
+                             close_ts if close_ts < pd.Timestamp(pop.end_day * 86400, unit="s", tz="UTC") else pd.NaT,
+                             cat, "high", True, True))
+        if rows:
+            worn = pd.DataFrame(rows, columns=tickets.columns)
+            worn["closed_at"] = pd.to_datetime(worn["closed_at"], utc=True)
+            tickets = pd.concat([tickets, worn], ignore_index=True) if len(tickets) else worn
+        return tickets, replace_hour
+
+    def _battery_fade(self, idx, t_idx, has, replace_hour) -> ageing.DailyFade:
+        """The battery's capacity tracker: the wear it carries into the pack (its age at the territory's mean
+        temperature), then calendar, temperature and cycle fade day by day (ageing.py)."""
+        pop, ref = self.pop, self.pop.ref
+        params = ageing.fade_params(ref.chemistries, pop.chemistry[idx], ref.parameter("battery_calendar_soc_beta"))
+        weight, indoor = ref.parameter("battery_outdoor_temperature_weight"), ref.parameter("battery_indoor_temperature_c")
+        mean_temp = ref.climate_normals.groupby("utility_territory")["mean_temp_c"].mean()
+        history_temp = ageing.battery_temperature(mean_temp.reindex(pop.territory[idx]).to_numpy(float), indoor, weight)
+        installed = np.where(has, pop.install_day[idx], pop.end_day)
+        wear = ageing.wear_at_start(pop.start_day - installed, history_temp, ref.parameter("battery_history_mean_soc"),
+                                    ref.parameter("battery_history_efc_per_day"), params)
+        temp = ageing.battery_temperature(self._gather(self.t_temp, t_idx), indoor, weight)
+        in_service = self._gather(self.t_day, t_idx) >= installed[None, :]
+        return ageing.DailyFade(wear, params, np.where(has, pop.usable_kwh[idx], 0.0), temp, in_service, replace_hour)
+
     # -------------------------------------------------------------------------------------------- grid
     def _grid(self, idx, t_idx):
         """Hours the grid is down for each home (outage covers at least half the hour), and storm preparation
@@ -312,9 +380,13 @@ class Simulator:
         elevation_sin = np.clip(np.cos(np.radians(self._gather(self.t_zenith, t_idx))), 0, 1)
         band_loss = np.select([pop.shading_band[idx] == "high", pop.shading_band[idx] == "moderate"], [0.25, 0.12], 0.03)
         shade = 1 - np.clip(band_loss[None, :] * (1.6 - 1.1 * elevation_sin), 0, 0.95)
-        age_years = np.maximum((pop.start_day + 180 - pop.pto_day[idx]) / 365.0, 0)
-        derate = (1 - pop.losses_pct[idx] / 100.0) * (1 - DEGRADATION_PER_YEAR * age_years)
-        pdc = dc * shade * (pop.kw_dc[idx] * derate)[None, :]
+        # Modules age hour by hour from commissioning, each system at its own rate (ageing.py).
+        rate = ageing.pv_degradation_rates(streams.normal(self.seed, pop.n[idx], "ageing.pv_rate"),
+                                           *(pop.ref.parameter(f"pv_degradation_{p}") for p in
+                                             ("median_pct_per_year", "log_sigma", "max_pct_per_year")))
+        age_years = (self._gather(self.t_day, t_idx) - pop.pto_day[idx][None, :]) / 365.0
+        derate = ageing.pv_derate(age_years, rate[None, :])
+        pdc = dc * shade * derate * (pop.kw_dc[idx] * (1 - pop.losses_pct[idx] / 100.0))[None, :]
         pdc = np.where(faults["solar_derate"], pdc * 0.6, pdc)
         pdc = np.where(faults["solar_off"], 0.0, pdc)
         efficiency = pop.ref.parameter("inverter_nominal_efficiency")
@@ -391,7 +463,7 @@ class Simulator:
 
     # -------------------------------------------------------------------------------------------- battery
     def _battery(self, idx, pv, load, critical, grid_down, top_up, vpp_kw, vpp_hold, hour_of_day, t_idx,
-                 battery_off):
+                 battery_off, replace_hour):
         """The battery controller: self-consumption or TOU peak shifting above the customer's reserve; ahead of
         accepted VPP events it holds its charge and tops up (as before storms), then discharges on the call;
         during outages it islands and backs up critical load."""
@@ -406,16 +478,14 @@ class Simulator:
         may_discharge = (~time_based[None, :] | in_peak) & ~vpp_hold
 
         has = pop.has_battery[idx]
-        chem = pop.ref.chemistries.set_index("chemistry")["capacity_fade_pct_per_year"]
-        fade = chem.reindex(pop.chemistry[idx]).to_numpy() / 100.0
-        age = np.maximum((pop.start_day + 180 - np.maximum(pop.install_day[idx], 0)) / 365.0, 0)
-        cap = np.where(has, pop.usable_kwh[idx] * (1 - fade * age), 0.0)
+        fade = self._battery_fade(idx, t_idx, has, replace_hour)  # capacity fades day by day (ageing.py)
+        cap = fade.capacity
         power = np.where(has, pop.power_kw[idx], 0.0)
         eta = np.sqrt(np.where(has, pop.rte[idx], 1.0))
         floor = cap * pop.reserve_pct[idx] / 100.0
         soc = 0.5 * cap
 
-        out = {name: np.zeros((H, b)) for name in ("solar", "load", "charge", "discharge", "soc", "grid_import",
+        out = {name: np.zeros((H, b)) for name in ("solar", "load", "charge", "discharge", "soc", "soh", "grid_import",
                                                     "grid_export")}
         for h in range(H):
             p, l, c = pv[h], load[h], critical[h]
@@ -451,6 +521,9 @@ class Simulator:
             imp = np.where(down, 0.0, np.maximum(-net, 0))
             exp = np.where(down, 0.0, np.maximum(net, 0))
             soc = np.clip(soc + ch * eta - dis / eta, 0, cap)
+            cap = fade.step(h, soc, dis / eta)
+            floor, soc = cap * pop.reserve_pct[idx] / 100.0, np.minimum(soc, cap)
+            out["soh"][h] = np.where(has, 100.0 * fade.soh, np.nan)
             out["solar"][h], out["load"][h], out["charge"][h], out["discharge"][h] = solar, served, ch, dis
             out["grid_import"][h], out["grid_export"][h] = imp, exp
             # No battery, no state of charge: NaN here, written as null (not 0 %, which would read as empty).
@@ -580,6 +653,8 @@ class Simulator:
             "battery_charge_kwh": energy["charge"][order],
             "battery_discharge_kwh": energy["discharge"][order],
             "state_of_charge_pct": pa.array(np.round(batt["soc"][h, c], 2).astype(np.float32)[order], from_pandas=True),
+            "battery_state_of_health_pct": pa.array(np.round(batt["soh"][h, c], 2).astype(np.float32)[order],
+                                                    from_pandas=True),
             "grid_import_kwh": energy["grid_import"][order],
             "grid_export_kwh": energy["grid_export"][order],
             "grid_up_flag": batt["grid_up"][h, c][order],

@@ -38,7 +38,11 @@ REQUIRED = {
         "battery_model": str, "chemistry": str, "usable_kwh": float, "power_kw": float,
         "round_trip_efficiency": float, "market_share": float,
     },
-    "battery_chemistries": {"chemistry": str, "capacity_fade_pct_per_year": float},
+    "battery_chemistries": {
+        "chemistry": str, "calendar_fade_pct_per_sqrt_year": float, "cycle_fade_pct_per_efc": float,
+        "calendar_activation_energy_j_per_mol": float, "wearout_weibull_scale_years": float,
+        "wearout_weibull_shape": float,
+    },
     "acquisition_channels": {
         "channel": str, "campaign_type": str, "channel_weight": float, "median_conversion_days": float,
         "cost_per_touch_usd": float, "touches_mean": float, "conversion_days_sigma": float,

@@ -4,6 +4,7 @@ against published references, and reproducibility."""
 from __future__ import annotations
 
 import hashlib
+import json
 from pathlib import Path
 
 import numpy as np
@@ -64,6 +65,25 @@ def test_state_of_charge_is_null_without_a_battery(clean_raw, telemetry, batteri
     assert (~with_battery).any() and with_battery.any()
     assert telemetry.loc[~with_battery, "state_of_charge_pct"].isna().all()
     assert telemetry.loc[with_battery, "state_of_charge_pct"].notna().all()
+
+
+def test_state_of_health_fades_with_use_and_is_null_without_a_battery(clean_raw, telemetry, batteries):
+    """Batteries report their state of health (percent of nameplate, float) every hour; it only falls (no
+    replacement ticket in the dev pack), older batteries report less of it, and a home without one reports null."""
+    schema = ds.dataset(clean_raw / "fleet" / "telemetry_hourly", format="parquet", partitioning="hive").schema
+    assert schema.field("battery_state_of_health_pct").type == pa.float32()
+    with_battery = telemetry.household_id.isin(batteries.household_id)
+    assert telemetry.loc[~with_battery, "battery_state_of_health_pct"].isna().all()
+    soh = telemetry.loc[with_battery].sort_values(["household_id", "interval_start_at"])
+    assert soh.battery_state_of_health_pct.notna().all() and soh.battery_state_of_health_pct.between(50, 100).all()
+    tickets = pd.read_parquet(clean_raw / "support" / "service_tickets.parquet")
+    assert not (tickets.equipment_replaced_flag & (tickets.issue_category == "battery_alert")).any()
+    steps = soh.groupby("household_id", observed=True).battery_state_of_health_pct.diff().dropna()
+    assert (steps <= 1e-6).all() and (steps < 0).any()  # it fades during the pack
+    last = soh.groupby("household_id", observed=True).battery_state_of_health_pct.last()
+    start = pd.Timestamp(json.loads((clean_raw / "_pack.json").read_text())["config"]["start_date"])
+    age = (start - pd.to_datetime(batteries.set_index("household_id").install_date)).dt.days
+    assert np.corrcoef(age.reindex(last.index.astype(str)), last)[0, 1] < -0.5  # older batteries hold less
 
 
 def test_battery_hours_stay_within_power_rating(telemetry, batteries):

@@ -36,6 +36,7 @@ localized as (
         telemetry.battery_charge_kwh,
         telemetry.battery_discharge_kwh,
         telemetry.state_of_charge_pct,
+        telemetry.battery_state_of_health_pct,
         telemetry.grid_import_kwh,
         telemetry.grid_export_kwh,
         telemetry.grid_up_flag,

@@ -34,6 +34,7 @@ typed as (
         cast(grid_import_kwh as double) as grid_import_reading,
         cast(grid_export_kwh as double) as grid_export_reading,
         cast(state_of_charge_pct as double) as state_of_charge_pct,
+        cast(battery_state_of_health_pct as double) as battery_state_of_health_pct,
         cast(grid_up_flag as boolean) as grid_up_flag,
         cast(quality_flag as varchar) as quality_flag
     from source
@@ -51,6 +52,7 @@ normalized as (
         battery_charge_reading * kwh_per_unit as battery_charge_kwh,
         battery_discharge_reading * kwh_per_unit as battery_discharge_kwh,
         state_of_charge_pct,
+        battery_state_of_health_pct,
         grid_import_reading * kwh_per_unit as grid_import_kwh,
         grid_export_reading * kwh_per_unit as grid_export_kwh,
         grid_up_flag,
@@ -87,7 +89,8 @@ classified as (
                 or normalized.battery_discharge_kwh > {{ var('telemetry_max_hourly_kwh') }}
                 or normalized.grid_import_kwh > {{ var('telemetry_max_hourly_kwh') }}
                 or normalized.grid_export_kwh > {{ var('telemetry_max_hourly_kwh') }}
-                or normalized.state_of_charge_pct not between 0 and 100 then 'out_of_range'
+                or normalized.state_of_charge_pct not between 0 and 100
+                or normalized.battery_state_of_health_pct not between 0 and 100 then 'out_of_range'
         end as quarantine_reason
     from normalized
     left join extra_copies

@@ -16,6 +16,7 @@ usable as (
         battery_charge_kwh,
         battery_discharge_kwh,
         state_of_charge_pct,
+        battery_state_of_health_pct,
         grid_import_kwh,
         grid_export_kwh,
         grid_up_flag,
