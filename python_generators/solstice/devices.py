@@ -13,7 +13,7 @@ import pandas as pd
 import pvlib
 import pyarrow as pa
 
-from . import streams
+from . import controller, streams
 from .population import AC_SHARE, Population
 from .world import HOUR, Clock, TerritoryWorld
 
@@ -30,8 +30,6 @@ COOLING_KW_PER_C_PER_2000SQFT = 0.32  # ~3.5 kW compressor draw at 11 C above se
 HEATING_KW_TH_PER_C_PER_2000SQFT = 0.28
 EV_CHARGER_KW = 7.2
 DEGRADATION_PER_YEAR = 0.005  # NREL: median crystalline-silicon module degradation ~0.5 %/yr
-PRE_EVENT_HOLD_HOURS = 6  # VPP events are notified ahead; the controller stops routine discharge until then
-PRE_EVENT_PRECHARGE_HOURS = 3  # ... and fills the battery from solar and the grid in the last hours before
 
 
 @dataclasses.dataclass
@@ -146,11 +144,10 @@ class Simulator:
         faults, tickets = self._faults(idx, keys, t_idx, start_day)
         grid_down, storm_prep = self._grid(idx, t_idx)
         responses, vpp_kw, vpp_hold, vpp_precharge = self._dispatch(idx, keys, local_day, faults["offline"])
-        top_up = storm_prep | vpp_precharge  # both fill the battery from solar and grid
 
         pv = self._pv(idx, t_idx, faults)
         load, critical = self._load(idx, keys, t_idx, hour_of_day, local_day)
-        batt = self._battery(idx, pv, load, critical, grid_down, top_up, vpp_kw, vpp_hold, hour_of_day, t_idx,
+        batt = self._battery(idx, pv, load, critical, grid_down, storm_prep, vpp_kw, vpp_hold, vpp_precharge, t_idx,
                              faults["battery_off"])
 
         churn_day, renew_day = self._churn(idx, keys, active, local_day, batt, tickets)
@@ -268,6 +265,8 @@ class Simulator:
         columns = ["response_id", "call_id", "household_id", "battery_id", "response_status", "responded_at",
                    "requested_kw", "_day"]
         enrolled = pop.enrolled[idx]
+        hold_hours = int(pop.ref.parameter("vpp_pre_event_hold_hours"))
+        precharge_hours = int(pop.ref.parameter("vpp_pre_event_precharge_hours"))
         if self.calls.empty or not enrolled.any():
             return pd.DataFrame(columns=columns), vpp_kw, vpp_hold, vpp_precharge
         rows = []
@@ -295,8 +294,8 @@ class Simulator:
                 else:
                     status = "accepted"
                     vpp_kw[h0:h0 + dur, j] = kw
-                    vpp_hold[max(h0 - PRE_EVENT_HOLD_HOURS, 0):h0, j] = True
-                    vpp_precharge[max(h0 - PRE_EVENT_PRECHARGE_HOURS, 0):h0, j] = True
+                    vpp_hold[max(h0 - hold_hours, 0):h0, j] = True
+                    vpp_precharge[max(h0 - precharge_hours, 0):h0, j] = True
                 rows.append((f"RSP-{call_id.removeprefix('CALL-')}-{keys[j]:06d}", call_id, pop.ids[i],
                              f"BAT-{keys[j]:06d}", status, start_at - pd.Timedelta(minutes=int(5 + 55 * u_lead[c])),
                              kw, day))
@@ -398,74 +397,22 @@ class Simulator:
         return ev
 
     # -------------------------------------------------------------------------------------------- battery
-    def _battery(self, idx, pv, load, critical, grid_down, top_up, vpp_kw, vpp_hold, hour_of_day, t_idx,
+    def _battery(self, idx, pv, load, critical, grid_down, storm_prep, vpp_kw, vpp_hold, vpp_precharge, t_idx,
                  battery_off):
-        """The battery controller: self-consumption or TOU peak shifting above the customer's reserve; ahead of
-        accepted VPP events it holds its charge and tops up (as before storms), then discharges on the call;
-        during outages it islands and backs up critical load."""
+        """The home's battery, run by the tariff-aware controller (controller.py) on the tariff its bill uses."""
         pop = self.pop
-        H, b = pv.shape
-        tariffs = pop.ref.tariffs.set_index("tariff_id")
-        tid = pop.tariff_id[idx]
-        peak_start = tariffs.loc[tid, "peak_start_hour"].to_numpy()
-        peak_end = tariffs.loc[tid, "peak_end_hour"].to_numpy()
-        time_based = np.isin(pop.tariff_type[idx], ["tou", "demand_like"])
-        in_peak = (hour_of_day >= peak_start[None, :]) & (hour_of_day < peak_end[None, :])
-        may_discharge = (~time_based[None, :] | in_peak) & ~vpp_hold
-
+        local_hour = self._gather(self.t_hour, t_idx)
+        local_month = self._gather(self.t_month, t_idx)
+        cal = controller.tariff_calendar(pop.ref.tariffs, pop.tariff_id[idx], local_hour,
+                                         self._gather(self.t_weekday, t_idx), local_month)
         has = pop.has_battery[idx]
         chem = pop.ref.chemistries.set_index("chemistry")["capacity_fade_pct_per_year"]
         fade = chem.reindex(pop.chemistry[idx]).to_numpy() / 100.0
         age = np.maximum((pop.start_day + 180 - np.maximum(pop.install_day[idx], 0)) / 365.0, 0)
         cap = np.where(has, pop.usable_kwh[idx] * (1 - fade * age), 0.0)
-        power = np.where(has, pop.power_kw[idx], 0.0)
-        eta = np.sqrt(np.where(has, pop.rte[idx], 1.0))
-        floor = cap * pop.reserve_pct[idx] / 100.0
-        soc = 0.5 * cap
-
-        out = {name: np.zeros((H, b)) for name in ("solar", "load", "charge", "discharge", "soc", "grid_import",
-                                                    "grid_export")}
-        for h in range(H):
-            p, l, c = pv[h], load[h], critical[h]
-            down = grid_down[h]
-            pw = np.where(battery_off[h], 0.0, power)
-            headroom = np.maximum(cap - soc, 0) / eta  # AC energy the battery can still absorb
-            available = np.maximum(soc - floor, 0) * eta  # AC energy above the reserve
-            deep = np.maximum(soc, 0) * eta  # AC energy down to empty (backup may use the reserve)
-
-            # Grid up ----------------------------------------------------------------------------
-            surplus = p - l
-            ch = np.where(surplus > 0, np.minimum.reduce([surplus, pw, headroom]), 0.0)
-            ch = np.where(top_up[h], np.minimum(pw, headroom), ch)  # fill from solar and grid
-            dis = np.where((surplus < 0) & may_discharge[h] & ~top_up[h],
-                           np.minimum.reduce([-surplus, pw, available]), 0.0)
-            event = vpp_kw[h] > 0
-            dis = np.where(event, np.minimum.reduce([np.maximum(vpp_kw[h], -surplus), pw, available]), dis)
-            ch = np.where(event, 0.0, ch)
-            served = l
-            solar = p
-
-            # Grid down: island critical load; homes without a battery lose supply and PV (anti-islanding).
-            i_ch = np.where(p > c, np.minimum.reduce([p - c, pw, headroom]), 0.0)
-            i_dis = np.where(p < c, np.minimum.reduce([c - p, pw, deep]), 0.0)
-            i_served = np.where(has, np.minimum(c, p + i_dis), 0.0)
-            i_solar = np.where(has, i_served + i_ch - i_dis, 0.0)
-            ch = np.where(down, np.where(has, i_ch, 0.0), ch)
-            dis = np.where(down, np.where(has, i_dis, 0.0), dis)
-            served = np.where(down, i_served, served)
-            solar = np.where(down, i_solar, solar)
-
-            net = solar + dis - served - ch
-            imp = np.where(down, 0.0, np.maximum(-net, 0))
-            exp = np.where(down, 0.0, np.maximum(net, 0))
-            soc = np.clip(soc + ch * eta - dis / eta, 0, cap)
-            out["solar"][h], out["load"][h], out["charge"][h], out["discharge"][h] = solar, served, ch, dis
-            out["grid_import"][h], out["grid_export"][h] = imp, exp
-            # No battery, no state of charge: NaN here, written as null (not 0 %, which would read as empty).
-            out["soc"][h] = np.where(cap > 0, 100.0 * soc / np.maximum(cap, 1e-9), np.nan)
-        out["critical"] = np.minimum(critical, out["load"])
-        out["grid_up"] = ~grid_down
-        return out
+        return controller.run_battery(
+            pv, load, critical, grid_down, cal, local_hour, local_month, vpp_kw, vpp_hold, vpp_precharge,
+            storm_prep, battery_off, has, cap, pop.power_kw[idx], pop.rte[idx], pop.reserve_pct[idx])
 
     # -------------------------------------------------------------------------------------------- churn
     def _churn(self, idx, keys, active, local_day, batt, tickets):
