@@ -36,6 +36,8 @@ metrics as (
     union all
     select * from {{ ref('val_battery_metrics') }}
     union all
+    select * from {{ ref('val_controller_metrics') }}
+    union all
     select * from {{ ref('val_customer_metrics') }}
     union all
     select * from {{ ref('val_weather_metrics') }}

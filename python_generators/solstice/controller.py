@@ -16,8 +16,9 @@ mode", and self-consumption "Self-Powered" / "Self-Consumption" modes):
 * plans with a dearer on-peak price (TOU, demand, export-sensitive TOU): the battery keeps its charge for the billed
   on-peak hours (no discharge outside them) wherever the on-peak price, after round-trip losses, beats the off-peak
   one (season by season). Under net billing, where a stored solar kWh covering off-peak load is worth more than the
-  export credit it forgoes (off-peak rate x round-trip efficiency > export rate), the battery also covers the
-  evening's load after the day's billed peak and any hour of a day without billed peak;
+  export credit it forgoes (off-peak rate x round-trip efficiency > export rate), the battery also covers off-peak
+  load (self-consumption), except in the last hours before a billed peak, when it keeps its charge for the peak
+  (the morning's discharge is refilled by the midday solar surplus);
 * demand plans (a USD/kW charge on the month's highest on-peak import hour): in on-peak hours the battery spreads
   its energy over the rest of the window and caps the import at the month's highest on-peak import so far;
 * ahead of accepted programme calls it holds its charge and tops up - from solar surplus at any hour, from the grid
@@ -46,6 +47,7 @@ class TariffCalendar:
     export_rate: np.ndarray  # (b,) USD/kWh credited under net billing
     net_billing: np.ndarray  # (b,) bool: exports credited at the export rate (not netted kWh for kWh)
     demand_rate: np.ndarray  # (H, b) USD/kW of the month's highest on-peak import (0 without a demand charge)
+    peak_start_hour: np.ndarray  # (b,) local hour the window starts
     peak_end_hour: np.ndarray  # (b,) local hour the window ends
 
 
@@ -70,7 +72,8 @@ def tariff_calendar(tariffs: pd.DataFrame, tariff_id: np.ndarray, local_hour: np
     return TariffCalendar(
         on_peak=on_peak, summer=summer, peak_rate=peak_rate,
         offpeak_rate=col("offpeak_rate").astype(float), export_rate=col("net_billing_export_rate").astype(float),
-        net_billing=col("export_regime") == "net_billing", demand_rate=demand, peak_end_hour=end,
+        net_billing=col("export_regime") == "net_billing", demand_rate=demand, peak_start_hour=start,
+        peak_end_hour=end,
     )
 
 
@@ -78,13 +81,16 @@ def run_battery(pv: np.ndarray, load: np.ndarray, critical: np.ndarray, grid_dow
                 cal: TariffCalendar, local_hour: np.ndarray, local_month: np.ndarray,
                 vpp_kw: np.ndarray, vpp_hold: np.ndarray, vpp_precharge: np.ndarray, storm_prep: np.ndarray,
                 battery_off: np.ndarray, has_battery: np.ndarray, capacity_kwh: np.ndarray, power_kw: np.ndarray,
-                round_trip_efficiency: np.ndarray, reserve_pct: np.ndarray) -> dict[str, np.ndarray]:
+                round_trip_efficiency: np.ndarray, reserve_pct: np.ndarray,
+                pre_peak_hold_hours: int = 4) -> dict[str, np.ndarray]:
     """Hourly battery flows for b homes over H hours (all energies kWh per hour, AC side).
 
     Arrays (H, b): pv, load, critical, grid_down, local_hour, local_month, vpp_kw (discharge asked by an accepted
     call), vpp_hold (hours before a call: no routine discharge), vpp_precharge (top up before a call), storm_prep,
     battery_off. Arrays (b,): has_battery, power_kw, round_trip_efficiency, reserve_pct. capacity_kwh: usable kWh
     per home (b,) or per hour and home (H, b) - ageing may change it hour by hour.
+    pre_peak_hold_hours: under net billing, hours before a day's billed peak in which off-peak self-consumption
+    stops so that the charge is kept for the peak (seed simulation_parameters).
     Returns solar, load, charge, discharge, soc (% of capacity, NaN without a battery), grid_import, grid_export,
     critical, grid_up, each (H, b)."""
     H, b = pv.shape
@@ -99,9 +105,10 @@ def run_battery(pv: np.ndarray, load: np.ndarray, critical: np.ndarray, grid_dow
     time_based = (cal.peak_rate > cal.offpeak_rate[None, :]).any(axis=0)  # (b,) the plan has a dearer peak
     self_consume_offpeak = cal.net_billing & (cal.offpeak_rate * rte > cal.export_rate)  # (b,)
     peak_today = _peak_today(cal.on_peak, local_hour)  # (H, b) the hour's local day has billed peak hours
-    after_peak = ~peak_today | (local_hour >= cal.peak_end_hour[None, :])
+    held = peak_today & (local_hour >= (cal.peak_start_hour - pre_peak_hold_hours)[None, :]) & ~cal.on_peak
+    held &= local_hour < cal.peak_end_hour[None, :]
     may_discharge = np.where(time_based[None, :],
-                             (cal.on_peak & shifts) | (self_consume_offpeak[None, :] & after_peak & ~cal.on_peak),
+                             (cal.on_peak & shifts) | (self_consume_offpeak[None, :] & ~cal.on_peak & ~held),
                              True) & ~vpp_hold
     demand_plan = (cal.demand_rate > 0).any(axis=0)  # (b,)
     hours_left = _peak_hours_left(cal.on_peak, local_hour)  # (H, b) on-peak hours left today, this one included

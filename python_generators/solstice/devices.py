@@ -412,7 +412,8 @@ class Simulator:
         cap = np.where(has, pop.usable_kwh[idx] * (1 - fade * age), 0.0)
         return controller.run_battery(
             pv, load, critical, grid_down, cal, local_hour, local_month, vpp_kw, vpp_hold, vpp_precharge,
-            storm_prep, battery_off, has, cap, pop.power_kw[idx], pop.rte[idx], pop.reserve_pct[idx])
+            storm_prep, battery_off, has, cap, pop.power_kw[idx], pop.rte[idx], pop.reserve_pct[idx],
+            pre_peak_hold_hours=int(pop.ref.parameter("net_billing_pre_peak_hold_hours")))
 
     # -------------------------------------------------------------------------------------------- churn
     def _churn(self, idx, keys, active, local_day, batt, tickets):

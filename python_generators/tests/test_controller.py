@@ -75,13 +75,17 @@ def test_weekday_only_plan_keeps_its_charge_on_weekends():
     assert monday["discharge"][16:19, 0] == pytest.approx([1.0, 1.0, 1.0])
 
 
-def test_net_billing_covers_the_evening_after_the_peak_but_holds_before_it():
+def test_net_billing_self_consumes_off_peak_but_keeps_the_charge_for_the_peak():
     load = np.full(24, 1.0)
-    out = _run("DAILY", load, soc_kwh=5.0)
+    pv = np.zeros(24)
+    pv[9:13] = 3.0  # the midday surplus refills the battery (2 kWh an hour)
+    out = _run("DAILY", load, pv=pv, soc_kwh=5.0)
     dis = out["discharge"][:, 0]
-    assert dis[:17].sum() == 0  # held for the peak
+    assert dis[:5] == pytest.approx([1.0] * 5) and dis[5:9].sum() == 0  # the night's load, until empty
+    assert out["charge"][9:13, 0] == pytest.approx([2.0] * 4)
+    assert dis[13:17].sum() == 0  # the last 4 hours before the 17-21 h peak: held
     assert dis[17:21] == pytest.approx([1.0] * 4)  # the billed peak
-    assert dis[21] == pytest.approx(1.0) and dis[22:].sum() == 0  # the last kWh covers the evening, then empty
+    assert dis[21:] == pytest.approx([1.0] * 3)  # then the evening
 
 
 def test_flat_plan_self_consumes_at_any_hour():
@@ -127,7 +131,7 @@ def test_precharge_never_imports_on_peak():
     charge, imp = out["charge"][:, 0], out["grid_import"][:, 0]
     assert charge[15] == pytest.approx(2.0) and imp[15] == pytest.approx(3.0)  # off-peak: grid top-up
     assert charge[16] == pytest.approx(2.0) and imp[16] == pytest.approx(3.0)
-    assert out["soc"][17, 0] == pytest.approx(70.0)  # room left, yet ...
+    assert out["soc"][17, 0] == pytest.approx(20.0)  # room left (the morning used the rest), yet ...
     assert charge[17] == 0 and imp[17] == pytest.approx(1.0)  # ... on-peak: the home's own load only
     assert out["discharge"][18, 0] == pytest.approx(2.0)  # then the call, at the battery's power
 
