@@ -78,7 +78,7 @@ final as (
     from routine_discharge
     union all
     select
-        'causal_batteries_lower_billed_demand' as metric_id,
+        'battery_billed_demand_ratio_demand_plans' as metric_id,
         'all' as scope,
         avg(case when has_battery then billed_demand_ratio end)
         / nullif(avg(case when not has_battery then billed_demand_ratio end), 0) as measured_value,
