@@ -40,6 +40,8 @@ metrics as (
     union all
     select * from {{ ref('val_ageing_metrics') }}
     union all
+    select * from {{ ref('val_controller_metrics') }}
+    union all
     select * from {{ ref('val_customer_metrics') }}
     union all
     select * from {{ ref('val_weather_metrics') }}

@@ -13,7 +13,7 @@ import pandas as pd
 import pvlib
 import pyarrow as pa
 
-from . import ageing, programmes, streams, weather
+from . import ageing, controller, programmes, streams, weather
 from .population import AC_SHARE, Population
 from .world import HOUR, Clock, TerritoryWorld
 
@@ -29,8 +29,6 @@ COOLING_SETPOINT_C = 24.0
 COOLING_KW_PER_C_PER_2000SQFT = 0.32  # ~3.5 kW compressor draw at 11 C above setpoint
 HEATING_KW_TH_PER_C_PER_2000SQFT = 0.28
 EV_CHARGER_KW = 7.2
-PRE_EVENT_HOLD_HOURS = 6  # VPP events are notified ahead; the controller stops routine discharge until then
-PRE_EVENT_PRECHARGE_HOURS = 3  # ... and fills the battery from solar and the grid in the last hours before
 
 
 @dataclasses.dataclass
@@ -159,11 +157,10 @@ class Simulator:
         tickets, battery_replace_hour = self._wearout(idx, keys, t_idx, faults, tickets)
         grid_down, storm_prep = self._grid(idx, t_idx)
         responses, vpp_kw, vpp_hold, vpp_precharge = self._dispatch(idx, keys, local_day, faults["offline"])
-        top_up = storm_prep | vpp_precharge  # both fill the battery from solar and grid
 
         pv = self._pv(idx, t_idx, faults)
         load, critical = self._load(idx, keys, t_idx, hour_of_day, local_day)
-        batt = self._battery(idx, pv, load, critical, grid_down, top_up, vpp_kw, vpp_hold, hour_of_day, t_idx,
+        batt = self._battery(idx, pv, load, critical, grid_down, storm_prep, vpp_kw, vpp_hold, vpp_precharge, t_idx,
                              faults["battery_off"], battery_replace_hour)
 
         churn_day, renew_day = self._churn(idx, keys, active, local_day, batt, tickets)
@@ -353,8 +350,10 @@ class Simulator:
             "willingness": pop.willingness[idx],
             "request_kw": self.request_kw[idx],
         })
-        return programmes.device_responses(self.calls, homes, local_day, offline, self.seed, PRE_EVENT_HOLD_HOURS,
-                                           PRE_EVENT_PRECHARGE_HOURS, self.response_params)
+        return programmes.device_responses(self.calls, homes, local_day, offline, self.seed,
+                                           int(pop.ref.parameter("vpp_pre_event_hold_hours")),
+                                           int(pop.ref.parameter("vpp_pre_event_precharge_hours")),
+                                           self.response_params)
 
     # -------------------------------------------------------------------------------------------- PV
     def _pv(self, idx, t_idx, faults):
@@ -462,75 +461,21 @@ class Simulator:
         return ev
 
     # -------------------------------------------------------------------------------------------- battery
-    def _battery(self, idx, pv, load, critical, grid_down, top_up, vpp_kw, vpp_hold, hour_of_day, t_idx,
+    def _battery(self, idx, pv, load, critical, grid_down, storm_prep, vpp_kw, vpp_hold, vpp_precharge, t_idx,
                  battery_off, replace_hour):
-        """The battery controller: self-consumption or TOU peak shifting above the customer's reserve; ahead of
-        accepted VPP events it holds its charge and tops up (as before storms), then discharges on the call;
-        during outages it islands and backs up critical load."""
+        """The home's battery, run by the tariff-aware controller (controller.py) on the tariff its bill uses;
+        its capacity fades day by day with calendar time, temperature and cycling (ageing.py)."""
         pop = self.pop
-        H, b = pv.shape
-        tariffs = pop.ref.tariffs.set_index("tariff_id")
-        tid = pop.tariff_id[idx]
-        peak_start = tariffs.loc[tid, "peak_start_hour"].to_numpy()
-        peak_end = tariffs.loc[tid, "peak_end_hour"].to_numpy()
-        time_based = np.isin(pop.tariff_type[idx], ["tou", "demand_like"])
-        in_peak = (hour_of_day >= peak_start[None, :]) & (hour_of_day < peak_end[None, :])
-        may_discharge = (~time_based[None, :] | in_peak) & ~vpp_hold
-
+        local_hour = self._gather(self.t_hour, t_idx)
+        local_month = self._gather(self.t_month, t_idx)
+        cal = controller.tariff_calendar(pop.ref.tariffs, pop.tariff_id[idx], local_hour,
+                                         self._gather(self.t_weekday, t_idx), local_month)
         has = pop.has_battery[idx]
-        fade = self._battery_fade(idx, t_idx, has, replace_hour)  # capacity fades day by day (ageing.py)
-        cap = fade.capacity
-        power = np.where(has, pop.power_kw[idx], 0.0)
-        eta = np.sqrt(np.where(has, pop.rte[idx], 1.0))
-        floor = cap * pop.reserve_pct[idx] / 100.0
-        soc = 0.5 * cap
-
-        out = {name: np.zeros((H, b)) for name in ("solar", "load", "charge", "discharge", "soc", "soh", "grid_import",
-                                                    "grid_export")}
-        for h in range(H):
-            p, l, c = pv[h], load[h], critical[h]
-            down = grid_down[h]
-            pw = np.where(battery_off[h], 0.0, power)
-            headroom = np.maximum(cap - soc, 0) / eta  # AC energy the battery can still absorb
-            available = np.maximum(soc - floor, 0) * eta  # AC energy above the reserve
-            deep = np.maximum(soc, 0) * eta  # AC energy down to empty (backup may use the reserve)
-
-            # Grid up ----------------------------------------------------------------------------
-            surplus = p - l
-            ch = np.where(surplus > 0, np.minimum.reduce([surplus, pw, headroom]), 0.0)
-            ch = np.where(top_up[h], np.minimum(pw, headroom), ch)  # fill from solar and grid
-            dis = np.where((surplus < 0) & may_discharge[h] & ~top_up[h],
-                           np.minimum.reduce([-surplus, pw, available]), 0.0)
-            event = vpp_kw[h] > 0
-            dis = np.where(event, np.minimum.reduce([np.maximum(vpp_kw[h], -surplus), pw, available]), dis)
-            ch = np.where(event, 0.0, ch)
-            served = l
-            solar = p
-
-            # Grid down: island critical load; homes without a battery lose supply and PV (anti-islanding).
-            i_ch = np.where(p > c, np.minimum.reduce([p - c, pw, headroom]), 0.0)
-            i_dis = np.where(p < c, np.minimum.reduce([c - p, pw, deep]), 0.0)
-            i_served = np.where(has, np.minimum(c, p + i_dis), 0.0)
-            i_solar = np.where(has, i_served + i_ch - i_dis, 0.0)
-            ch = np.where(down, np.where(has, i_ch, 0.0), ch)
-            dis = np.where(down, np.where(has, i_dis, 0.0), dis)
-            served = np.where(down, i_served, served)
-            solar = np.where(down, i_solar, solar)
-
-            net = solar + dis - served - ch
-            imp = np.where(down, 0.0, np.maximum(-net, 0))
-            exp = np.where(down, 0.0, np.maximum(net, 0))
-            soc = np.clip(soc + ch * eta - dis / eta, 0, cap)
-            cap = fade.step(h, soc, dis / eta)
-            floor, soc = cap * pop.reserve_pct[idx] / 100.0, np.minimum(soc, cap)
-            out["soh"][h] = np.where(has, 100.0 * fade.soh, np.nan)
-            out["solar"][h], out["load"][h], out["charge"][h], out["discharge"][h] = solar, served, ch, dis
-            out["grid_import"][h], out["grid_export"][h] = imp, exp
-            # No battery, no state of charge: NaN here, written as null (not 0 %, which would read as empty).
-            out["soc"][h] = np.where(cap > 0, 100.0 * soc / np.maximum(cap, 1e-9), np.nan)
-        out["critical"] = np.minimum(critical, out["load"])
-        out["grid_up"] = ~grid_down
-        return out
+        fade = self._battery_fade(idx, t_idx, has, replace_hour)
+        return controller.run_battery(
+            pv, load, critical, grid_down, cal, local_hour, local_month, vpp_kw, vpp_hold, vpp_precharge,
+            storm_prep, battery_off, has, fade.capacity, pop.power_kw[idx], pop.rte[idx], pop.reserve_pct[idx],
+            pre_peak_hold_hours=int(pop.ref.parameter("net_billing_pre_peak_hold_hours")), fade=fade)
 
     # -------------------------------------------------------------------------------------------- churn
     def _churn(self, idx, keys, active, local_day, batt, tickets):
