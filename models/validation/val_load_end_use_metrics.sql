@@ -11,6 +11,10 @@ households as (
     select * from {{ ref('households') }}
 ),
 
+crm_households as (
+    select * from {{ ref('stg_crm__households') }}
+),
+
 priced_hours as (
     select * from {{ ref('int_telemetry_hours_priced') }}
 ),
@@ -25,7 +29,7 @@ home_totals as (
         sum(load_hvac_kwh) as hvac_kwh,
         sum(load_water_heating_kwh) as water_heating_kwh,
         max(load_kwh) as peak_hour_kwh,
-        count(*) / 24.0 as days
+        count(*) / 24.0 as days_metered
     from readings
     group by household_id
 ),
@@ -34,14 +38,15 @@ full_year_homes as (
     select
         home_totals.household_id,
         households.climate_zone,
-        households.central_ac_flag,
+        crm_households.central_ac_flag,
         households.ev_owner_flag,
-        home_totals.hvac_kwh * 365.0 / home_totals.days as hvac_kwh_per_year,
-        home_totals.water_heating_kwh * 365.0 / home_totals.days as water_heating_kwh_per_year,
+        home_totals.hvac_kwh * 365.0 / home_totals.days_metered as hvac_kwh_per_year,
+        home_totals.water_heating_kwh * 365.0 / home_totals.days_metered as water_heating_kwh_per_year,
         home_totals.peak_hour_kwh
     from home_totals
     inner join households on home_totals.household_id = households.household_id
-    where home_totals.days >= 360
+    inner join crm_households on home_totals.household_id = crm_households.household_id
+    where home_totals.days_metered >= 360
 ),
 
 home_days as (
@@ -57,14 +62,10 @@ home_days as (
 ev_hours as (
     select
         priced_hours.is_peak,
-        readings.load_ev_kwh
+        priced_hours.load_ev_kwh
     from priced_hours
-    inner join readings
-        on
-            priced_hours.household_id = readings.household_id
-            and priced_hours.interval_start_at = readings.interval_start_at
     inner join tariffs on priced_hours.tariff_id = tariffs.tariff_id
-    where tariffs.tariff_type in ('tou', 'demand_like') and readings.load_ev_kwh > 0
+    where tariffs.tariff_type in ('tou', 'demand_like') and priced_hours.load_ev_kwh > 0
 ),
 
 final as (

@@ -131,7 +131,8 @@ def simulate(homes: Homes, weather: Weather, shares: pd.DataFrame, p, seed: int)
     aperture = area * 0.0929 * p("load_solar_aperture_per_floor_m2")  # m2 of effective glazing
     solar = aperture[None, :] * weather.ghi_lagged_w_m2 / 1000.0
 
-    cool_set = p("load_cooling_setpoint_c") + p("load_setpoint_sd_c") * z("cool_set")
+    cool_set = p("load_cooling_setpoint_c") + st["cooling_setpoint_offset_c"].to_numpy() \
+        + p("load_setpoint_sd_c") * z("cool_set")
     cool_set = cool_set[None, :] + p("load_cooling_setup_away_c") * away
     heat_set = p("load_heating_setpoint_c") + p("load_setpoint_sd_c") * z("heat_set")
     heat_set = heat_set[None, :] - p("load_heating_setback_night_c") * ((hour < 6) | (hour >= 23)) \

@@ -60,7 +60,8 @@ REQUIRED = {
     "recs_end_use_by_state": {
         "state": str, "electric_heating_share": float, "resistance_share_of_electric": float,
         "electric_water_heating_share": float, "electric_cooking_share": float, "electric_dryer_share": float,
-        "pool_share_single_family": float, "latent_cooling_factor": float, "source": str,
+        "pool_share_single_family": float, "latent_cooling_factor": float, "cooling_setpoint_offset_c": float,
+        "source": str,
     },
     "service_issue_types": {
         "issue_category": str, "applies_to": str, "annual_rate": float, "severity_high_share": float,
