@@ -349,7 +349,8 @@ class Population:
         peak = 0.5 * (tariffs["summer_peak_rate"].to_numpy() + tariffs["winter_peak_rate"].to_numpy())
         exported_value = tariffs["net_billing_export_rate"].to_numpy()
         exported_value = np.where(self.battery_attached, np.maximum(exported_value, 0.85 * peak), exported_value)
-        value_per_kwh = 0.55 * tariffs["offpeak_rate"].to_numpy() + 0.45 * exported_value
+        self_share = self.ref.parameter("contract_quote_self_consumed_share")
+        value_per_kwh = self_share * tariffs["offpeak_rate"].to_numpy() + (1 - self_share) * exported_value
         low, high = (products[c].to_numpy()[pick] / 100 for c in ("discount_pct_min", "discount_pct_max"))
         price_per_kwh = value_per_kwh * (1 - (low + (high - low) * self.u("ct.discount")))
         per_kwh = np.isin(self.subscription_type, ["ppa", "subscription_flex"])
