@@ -426,7 +426,9 @@ class Simulator:
             temp_lag - setpoint[None, :] - 2.0 * away, 0, None)
         heat_setpoint = 20.0 - 2.0 * ((hour_of_day < 6) | (hour_of_day >= 23))
         heat_demand = HEATING_KW_TH_PER_C_PER_2000SQFT * size * np.clip(heat_setpoint - temp_lag, 0, None)
-        cop = np.clip(2.0 + 0.06 * (temp_lag + 5), 1.6, 4.0)  # cold-climate heat pump COP curve
+        # Cold-climate heat pump COP, linear in outdoor temperature between the NEEP rating points (seed).
+        cop_cold, cop_mild = pop.ref.parameter("heat_pump_cop_at_minus_15c"), pop.ref.parameter("heat_pump_cop_at_8c")
+        cop = np.clip(cop_cold + (cop_mild - cop_cold) * (temp_lag + 15.0) / 23.3, 1.5, cop_mild + 0.5)
         heating = np.where(pop.heat_pump[idx][None, :], heat_demand / cop, 0.08 * (heat_demand > 0))
 
         ev = self._ev(idx, keys, t_idx, H)
