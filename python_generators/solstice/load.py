@@ -167,7 +167,9 @@ def simulate(homes: Homes, weather: Weather, shares: pd.DataFrame, p, seed: int)
     hp_rated = np.where(homes.heat_pump, np.maximum(cool_cap, p("load_hp_heating_sizing_share") * design_heat), cool_cap)
     derate = np.where(homes.heat_pump, p("load_cchp_capacity_per_c"), p("load_hp_capacity_per_c"))
     hp_cap = hp_rated[None, :] * np.clip(1 + derate[None, :] * (temp - 8.3), 0.4, 1.1)
-    cop_hp = np.clip(p("load_hp_cop_at_minus5_c") + p("load_hp_cop_per_c") * (temp + 5), 1.5, 4.2)
+    # COP linear in outdoor temperature through the NEEP rating points (-15 C and 8 C), held above 1.5 below them.
+    cop_cold, cop_mild = p("heat_pump_cop_at_minus_15c"), p("heat_pump_cop_at_8c")
+    cop_hp = np.clip(cop_cold + (cop_mild - cop_cold) * (temp + 15.0) / 23.0, 1.5, cop_mild + 0.5)
     hp_th = np.minimum(heat_demand, hp_cap)
     hp_kw = hp_th / cop_hp + np.minimum(heat_demand - hp_th, heat_cap[None, :])  # backup strips at COP 1
     resist_kw = np.minimum(heat_demand, heat_cap[None, :])

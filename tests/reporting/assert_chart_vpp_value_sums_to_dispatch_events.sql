@@ -1,6 +1,7 @@
 -- The monthly VPP value the chart draws adds up to the published dispatch events, month by month: home-events,
 -- grid value and customer incentives of `dispatch_events` grouped by the month of their date. A row for every
--- month where they differ or that one side lacks.
+-- month where they differ or that one side lacks. Both sides sum in exact decimals: a double sum over thousands
+-- of home-events differs from the exact one in the last digits.
 with
 
 chart as (
@@ -15,8 +16,8 @@ events_by_month as (
     select
         cast(date_trunc('month', date) as date) as month_start_date,
         count(*) as home_events_count,
-        sum(grid_value_usd) as grid_value_usd,
-        sum(customer_incentive_usd) as customer_incentive_usd
+        {{ exact_sum('grid_value_usd') }} as grid_value_usd,
+        {{ exact_sum('customer_incentive_usd') }} as customer_incentive_usd
     from dispatch_events
     group by cast(date_trunc('month', date) as date)
 ),
