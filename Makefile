@@ -52,7 +52,7 @@ charts: install
 	$(BIN)/solstice charts --pack $(PACK)
 
 test: lint
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -n 2 --dist loadgroup
 
 lint: install
 	$(BIN)/sqlfluff lint models tests/invariants tests/causal tests/reporting analyses
