@@ -14,21 +14,9 @@ import pvlib
 import pyarrow as pa
 
 from . import ageing, controller, programmes, streams, weather
-from .population import AC_SHARE, Population
+from . import load as load_model
+from .population import Population
 from .world import HOUR, Clock, TerritoryWorld
-
-# Appliance and plug load by local hour (relative; weekday and weekend), from typical residential
-# load research shapes: a morning shoulder and an evening peak around 18-21h.
-WEEKDAY_SHAPE = np.array([0.55, 0.50, 0.48, 0.47, 0.48, 0.55, 0.75, 0.95, 0.90, 0.80, 0.75, 0.75,
-                          0.78, 0.78, 0.80, 0.88, 1.00, 1.25, 1.45, 1.50, 1.40, 1.25, 1.00, 0.75])
-WEEKEND_SHAPE = np.array([0.60, 0.55, 0.50, 0.48, 0.48, 0.52, 0.62, 0.80, 0.98, 1.05, 1.05, 1.02,
-                          1.00, 0.98, 0.98, 1.00, 1.08, 1.25, 1.42, 1.45, 1.38, 1.22, 1.02, 0.80])
-WEEKDAY_SHAPE = WEEKDAY_SHAPE / WEEKDAY_SHAPE.mean()
-WEEKEND_SHAPE = WEEKEND_SHAPE / WEEKEND_SHAPE.mean()
-COOLING_SETPOINT_C = 24.0
-COOLING_KW_PER_C_PER_2000SQFT = 0.32  # ~3.5 kW compressor draw at 11 C above setpoint
-HEATING_KW_TH_PER_C_PER_2000SQFT = 0.28
-EV_CHARGER_KW = 7.2
 
 
 @dataclasses.dataclass
@@ -38,18 +26,6 @@ class BatchResult:
     responses: pd.DataFrame
     churn_day: np.ndarray
     renew_day: np.ndarray
-
-
-def reference_cooling_kwh(normals: pd.DataFrame) -> float:
-    """Annual cooling energy of a reference 1,800 sq ft home on the territory's climate normals
-    (used to size appliance load so that baseline homes average EIA's consumption per customer)."""
-    normals = normals.sort_values("month")
-    hours = np.arange(8760)
-    month = np.minimum((hours // 730), 11)
-    temp = normals["mean_temp_c"].to_numpy()[month] + 0.5 * normals["diurnal_range_c"].to_numpy()[month] * np.cos(
-        2 * np.pi * ((hours % 24) + 0.5 - 15) / 24)
-    # Weather variance adds cooling beyond what the mean day shows (the hinge is convex).
-    return float(1.25 * COOLING_KW_PER_C_PER_2000SQFT * 0.9 * np.clip(temp - COOLING_SETPOINT_C, 0, None).sum())
 
 
 class PlaneCache:
@@ -93,12 +69,11 @@ class Simulator:
     """Runs the hourly simulation of a batch of households."""
 
     def __init__(self, pop: Population, clock: Clock, worlds: dict[str, TerritoryWorld], outages: pd.DataFrame,
-                 calls: pd.DataFrame, cooling_ref: dict[str, float]):
+                 calls: pd.DataFrame):
         self.pop, self.clock, self.worlds = pop, clock, worlds
         self.names = list(worlds)
         self.outages = outages
         self.calls = calls
-        self.cooling_ref = cooling_ref
         self.planes = PlaneCache(worlds)
         self.hours = len(clock.times)
         self.seed = pop.config.seed
@@ -121,6 +96,8 @@ class Simulator:
         for h in range(1, self.hours):
             lagged[:, h] = 0.7 * lagged[:, h - 1] + 0.3 * self.t_temp[:, h]
         self.t_temp_lag = lagged
+        self.t_ghi = stack("ghi")
+        self.t_ghi_lag = load_model.lagged(self.t_ghi, 0.3)  # solar gains reach the rooms as the mass warms
         self.day0 = int(self.t_day.min())
         local_keys = self.t_day.astype(np.int64) * 24 + self.t_hour
         self.key_order = np.argsort(local_keys, axis=1, kind="stable")
@@ -159,7 +136,7 @@ class Simulator:
         responses, vpp_kw, vpp_hold, vpp_precharge = self._dispatch(idx, keys, local_day, faults["offline"])
 
         pv = self._pv(idx, t_idx, faults)
-        load, critical = self._load(idx, keys, t_idx, hour_of_day, local_day)
+        load, critical, end_uses = self._load(idx, keys, t_idx, hour_of_day, local_day)
         batt = self._battery(idx, pv, load, critical, grid_down, storm_prep, vpp_kw, vpp_hold, vpp_precharge, t_idx,
                              faults["battery_off"], battery_replace_hour)
 
@@ -176,7 +153,7 @@ class Simulator:
             responses = responses[(churned < 0) | (responses["_day"].to_numpy() < churned)]
             responses = responses.drop(columns="_day").reset_index(drop=True)
 
-        telemetry = self._telemetry(idx, active, batt, faults["offline"])
+        telemetry = self._telemetry(idx, active, batt, faults["offline"], end_uses)
         return BatchResult(telemetry, tickets, responses, churn_day, renew_day)
 
     # -------------------------------------------------------------------------------------------- faults
@@ -394,73 +371,29 @@ class Simulator:
 
     # -------------------------------------------------------------------------------------------- load
     def _load(self, idx, keys, t_idx, hour_of_day, local_day):
-        pop, seed = self.pop, self.seed
-        H = self.hours
+        """Hourly demand by end use from the end-use model (load.py) on the homes' weather and calendar; returns
+        total demand, its critical (backed-up) part and the end uses."""
+        pop = self.pop
         terr = pop.territory_table
-        eia = terr["eia_annual_kwh_per_customer"].to_numpy()[t_idx]
-        cooling_ref = np.array([self.cooling_ref[t] for t in pop.territory[idx]])
-        ac_share = np.array([AC_SHARE[c] for c in pop.climate_zone[idx]])
-        # Appliance energy sized so that a reference baseline home matches EIA's average per customer.
-        base_annual = np.maximum(eia - ac_share * cooling_ref, 2500.0)
-        area = pop.floor_area[idx]
-        diversity = np.exp(0.25 * streams.normal(seed, keys, "load.size"))
-        appliance_annual = base_annual * (area / 1800.0) ** 0.35 * (pop.occupants[idx] / 2.6) ** 0.25 * diversity
-        appliance_annual *= np.where(pop.electrification[idx] == "full_electrified", 1.12, 1.0)  # induction, dryer
-
-        weekday = self._gather(self.t_weekday, t_idx) < 5
-        shift = np.round(2 * (streams.uniform(seed, keys, "load.shift") - 0.5)).astype(int)
-        shifted = (hour_of_day + shift[None, :]) % 24
-        shape = np.where(weekday, WEEKDAY_SHAPE[shifted], WEEKEND_SHAPE[shifted])
-        n_days = int(local_day.max() - self.day0 + 1)
-        day_mult = np.exp(0.15 * streams.normal(seed, keys, "load.day", n_days) - 0.011)
-        day_offset = local_day - self.day0
-        daily = np.take_along_axis(day_mult.T, day_offset, axis=0)
-        hourly = 0.7 + 0.6 * streams.uniform(seed, keys, "load.hour", H).T
-        appliance = appliance_annual[None, :] / 8760.0 * shape * daily * hourly
-
-        temp_lag = self._gather(self.t_temp_lag, t_idx)
-        setpoint = COOLING_SETPOINT_C + 3 * (streams.uniform(seed, keys, "load.setpoint") - 0.5)
-        away = weekday & (hour_of_day >= 9) & (hour_of_day < 17) & (streams.uniform(seed, keys, "load.away") < 0.6)[None, :]
-        size = (area / 2000.0)[None, :]
-        cooling = pop.has_ac[idx][None, :] * COOLING_KW_PER_C_PER_2000SQFT * size * np.clip(
-            temp_lag - setpoint[None, :] - 2.0 * away, 0, None)
-        heat_setpoint = 20.0 - 2.0 * ((hour_of_day < 6) | (hour_of_day >= 23))
-        heat_demand = HEATING_KW_TH_PER_C_PER_2000SQFT * size * np.clip(heat_setpoint - temp_lag, 0, None)
-        # Cold-climate heat pump COP, linear in outdoor temperature between the NEEP rating points (seed).
-        cop_cold, cop_mild = pop.ref.parameter("heat_pump_cop_at_minus_15c"), pop.ref.parameter("heat_pump_cop_at_8c")
-        cop = np.clip(cop_cold + (cop_mild - cop_cold) * (temp_lag + 15.0) / 23.3, 1.5, cop_mild + 0.5)
-        heating = np.where(pop.heat_pump[idx][None, :], heat_demand / cop, 0.08 * (heat_demand > 0))
-
-        ev = self._ev(idx, keys, t_idx, H)
-        load = appliance + cooling + heating + ev
-        critical_share = 0.35 + 0.2 * streams.uniform(seed, keys, "load.critical")
-        critical = np.minimum(critical_share[None, :] * appliance + 0.06, load)
-        return load, critical
-
-    def _ev(self, idx, keys, t_idx, H):
-        """EV charging sessions: most evenings after commuting, at a 7.2 kW Level 2 charger."""
-        pop, seed = self.pop, self.seed
-        ev = np.zeros((H, len(idx)))
-        owners = np.flatnonzero(pop.ev_owner[idx])
-        if not len(owners):
-            return ev
-        n_days = int(self.t_day.max() - self.day0 + 1)
-        k = keys[owners]
-        # ~3,300 kWh a year at home: about 13,500 miles a year at 0.30-0.35 kWh per mile, ~80 % charged at home
-        # (US DOE Alternative Fuels Data Center; FHWA annual miles per driver).
-        charges = streams.uniform(seed, k, "ev.session", n_days) < 0.6
-        arrival = 17 + (streams.uniform(seed, k, "ev.arrival", n_days) * 5).astype(int)
-        energy = np.clip(14.0 * np.exp(0.45 * streams.normal(seed, k, "ev.energy", n_days)), 2, 45)
-        days = self.day0 + np.arange(n_days)
-        for slot, j in enumerate(owners):
-            sel = np.flatnonzero(charges[slot])
-            h0 = self._hour_of_day(np.full(len(sel), t_idx[j]), days[sel], arrival[slot, sel])
-            for step in range(7):
-                kwh = np.clip(energy[slot, sel] - EV_CHARGER_KW * step, 0, EV_CHARGER_KW)
-                h = h0 + step
-                ok = (h0 >= 0) & (h < H) & (kwh > 0)
-                np.add.at(ev[:, j], h[ok], kwh[ok])
-        return ev
+        tariffs = pop.ref.tariffs.set_index("tariff_id")
+        tid = pop.tariff_id[idx]
+        design_cool, design_heat = load_model.design_temperatures(
+            terr["record_high_c"].to_numpy()[t_idx], terr["record_low_c"].to_numpy()[t_idx], pop.ref.parameter)
+        homes = load_model.Homes(
+            keys=keys, state=pop.state[idx], home_type=pop.home_type[idx], floor_area=pop.floor_area[idx],
+            year_built=pop.year_built[idx], occupants=pop.occupants[idx], has_ac=pop.has_ac[idx],
+            heat_pump=pop.heat_pump[idx], full_electric=pop.electrification[idx] == "full_electrified",
+            ev_owner=pop.ev_owner[idx], design_cool_c=design_cool, design_heat_c=design_heat,
+            peak_start=tariffs.loc[tid, "peak_start_hour"].to_numpy(), peak_end=tariffs.loc[tid, "peak_end_hour"].to_numpy(),
+            time_based=np.isin(pop.tariff_type[idx], ["tou", "demand_like"]))
+        weather = load_model.Weather(
+            temp_c=self._gather(self.t_temp_lag, t_idx), ghi_w_m2=self._gather(self.t_ghi, t_idx),
+            ghi_lagged_w_m2=self._gather(self.t_ghi_lag, t_idx), local_hour=hour_of_day,
+            weekday=self._gather(self.t_weekday, t_idx) < 5, local_day=local_day,
+            local_month=self._gather(self.t_month, t_idx))
+        uses = load_model.simulate(homes, weather, pop.ref.end_use_shares.set_index("state"), pop.ref.parameter, self.seed)
+        demand = sum(uses[name] for name in load_model.END_USES)
+        return demand, uses["critical"], uses
 
     # -------------------------------------------------------------------------------------------- battery
     def _battery(self, idx, pv, load, critical, grid_down, storm_prep, vpp_kw, vpp_hold, vpp_precharge, t_idx,
@@ -542,7 +475,7 @@ class Simulator:
         return churn_day, renew_day
 
     # -------------------------------------------------------------------------------------------- telemetry
-    def _telemetry(self, idx, active, batt, offline) -> dict[str, pa.Table]:
+    def _telemetry(self, idx, active, batt, offline, end_uses) -> dict[str, pa.Table]:
         """Telemetry rows as the gateways deliver them, per UTC month partition (by arrival), with the defects
         real feeds carry at `defect_rate`: duplicates (retransmissions), gaps (readings never delivered), late
         rows (days after the hour, in a later partition), spikes and negative readings (meter faults), and
@@ -570,6 +503,12 @@ class Simulator:
 
         energy = {name: np.round(batt[name][h, c], 4).astype(np.float32)
                   for name in ("solar", "load", "critical", "charge", "discharge", "grid_import", "grid_export")}
+        # Load by end use. When only the critical circuits are served (an outage), they are all in `other`.
+        short = batt["load"][h, c] < sum(end_uses[name][h, c] for name in load_model.END_USES) - 1e-6
+        for name in ("hvac", "water_heating", "ev"):
+            energy[f"load_{name}"] = np.where(short, 0.0, np.round(end_uses[name][h, c], 4)).astype(np.float32)
+        energy["load_other"] = np.maximum(energy["load"] - energy["load_hvac"] - energy["load_water_heating"]
+                                          - energy["load_ev"], 0).astype(np.float32)
         wh = in_wh[row]
         # Defects touch few rows: change those in place rather than rewriting whole columns.
         energy["load"][spike[row]] = 999.9
@@ -597,6 +536,10 @@ class Simulator:
             "solar_kwh": energy["solar"][order],
             "load_kwh": energy["load"][order],
             "critical_load_kwh": energy["critical"][order],
+            "load_hvac_kwh": energy["load_hvac"][order],
+            "load_water_heating_kwh": energy["load_water_heating"][order],
+            "load_ev_kwh": energy["load_ev"][order],
+            "load_other_kwh": energy["load_other"][order],
             "battery_charge_kwh": energy["charge"][order],
             "battery_discharge_kwh": energy["discharge"][order],
             "state_of_charge_pct": pa.array(np.round(batt["soc"][h, c], 2).astype(np.float32)[order], from_pandas=True),

@@ -24,7 +24,7 @@ import pyarrow.parquet as pq
 
 from . import __version__
 from .config import PackConfig
-from .devices import Simulator, reference_cooling_kwh
+from .devices import Simulator
 from .errors import ConfigError
 from .population import Population
 from .reference import Reference
@@ -232,9 +232,8 @@ def _generate_into(config: PackConfig, ref: Reference, root: Path, started: floa
     emit("vpp/dispatch_calls", public_calls)
 
     # Households, batch by batch -----------------------------------------------------------------------
-    cooling_ref = {t: reference_cooling_kwh(normals[normals["utility_territory"] == t]) for t in worlds}
     global _SIMULATOR, _ROOT, _PART_PREFIX
-    _SIMULATOR, _ROOT = Simulator(pop, clock, worlds, grid_outages, calls, cooling_ref), root
+    _SIMULATOR, _ROOT = Simulator(pop, clock, worlds, grid_outages, calls), root
     _PART_PREFIX = f"part-s{config.shard[0]:03d}-" if config.shard[1] > 1 else "part-"
     churn_day = np.full(len(numbers), -1, dtype=np.int64)
     renew_day = np.full(len(numbers), -1, dtype=np.int64)

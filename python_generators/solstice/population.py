@@ -343,20 +343,25 @@ class Population:
             default=np.where(u_term < 0.6, 20, 25)).astype(np.int32)
         # Contract prices as sales quoted them (CRM facts, not computed bills): the design tool's expected
         # production valued at what a solar kWh saves on the home's tariff - self-consumed at the off-peak
-        # rate, the rest exported, or shifted by a battery to the peak at 85 % round trip - less the product's
-        # discount to the utility (PPAs and leases are sold 10-30 % below it; seed contract_products).
+        # rate, the rest exported - less the product's discount to the utility (PPAs and leases are sold 10-30 %
+        # below it; seed contract_products). The battery is priced once: a PPA has no fixed part, so its
+        # per-kWh price counts the exports a battery shifts to the peak (85 % round trip); the other products
+        # price the solar alone and add a monthly battery charge.
         tariffs = self.ref.tariffs.set_index("tariff_id").loc[self.tariff_id]
         peak = 0.5 * (tariffs["summer_peak_rate"].to_numpy() + tariffs["winter_peak_rate"].to_numpy())
         exported_value = tariffs["net_billing_export_rate"].to_numpy()
-        exported_value = np.where(self.battery_attached, np.maximum(exported_value, 0.85 * peak), exported_value)
-        value_per_kwh = 0.55 * tariffs["offpeak_rate"].to_numpy() + 0.45 * exported_value
+        ppa = self.subscription_type == "ppa"
+        exported_value = np.where(self.battery_attached & ppa, np.maximum(exported_value, 0.85 * peak), exported_value)
+        self_share = self.ref.parameter("contract_quote_self_consumed_share")
+        value_per_kwh = self_share * tariffs["offpeak_rate"].to_numpy() + (1 - self_share) * exported_value
         low, high = (products[c].to_numpy()[pick] / 100 for c in ("discount_pct_min", "discount_pct_max"))
         price_per_kwh = value_per_kwh * (1 - (low + (high - low) * self.u("ct.discount")))
         per_kwh = np.isin(self.subscription_type, ["ppa", "subscription_flex"])
         self.flex_rate = np.round(np.where(per_kwh, price_per_kwh, 0.0), 4)
         expected_month_kwh = self.expected_annual_kwh / 12
         minimum = products["minimum_share_of_expected"].to_numpy()[pick] * expected_month_kwh * price_per_kwh
-        minimum = minimum + np.where(self.battery_attached, 35.0 * (0.8 + 0.4 * self.u("ct.bat")), 0.0) * (self.subscription_type != "ppa")
+        battery_charge = self.ref.parameter("contract_battery_charge_usd_per_month") * (0.8 + 0.4 * self.u("ct.bat"))
+        minimum = minimum + np.where(self.battery_attached & ~ppa, battery_charge, 0.0)
         self.monthly_minimum = np.round(minimum, 2)
         self.escalator = np.round(products["escalator_pct_max"].to_numpy()[pick] * np.where(
             self.u("ct.esc.zero") < 0.2, 0.0, self.u("ct.esc")), 1)

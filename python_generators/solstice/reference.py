@@ -69,6 +69,12 @@ REQUIRED = {
     },
     "solar_design_factors": {"factor_type": str, "band": str, "annual_factor": float},
     "simulation_parameters": {"process": str, "parameter": str, "value": float, "unit": str, "source": str},
+    "recs_end_use_by_state": {
+        "state": str, "electric_heating_share": float, "resistance_share_of_electric": float,
+        "electric_water_heating_share": float, "electric_cooking_share": float, "electric_dryer_share": float,
+        "pool_share_single_family": float, "latent_cooling_factor": float, "cooling_setpoint_offset_c": float,
+        "source": str,
+    },
     "service_issue_types": {
         "issue_category": str, "applies_to": str, "annual_rate": float, "severity_high_share": float,
         "severity_moderate_share": float, "truck_roll_share": float, "equipment_replaced_share": float,
@@ -175,6 +181,7 @@ class Reference:
     storm_climatology: pd.DataFrame
     design_factors: pd.DataFrame
     parameters: pd.DataFrame
+    end_use_shares: pd.DataFrame  # per state: fuels and appliances (EIA RECS 2020), for the load model
 
     @property
     def states(self) -> set[str]:
@@ -210,6 +217,7 @@ def load_reference(root: Path) -> Reference:
         storm_climatology=_read(seeds, "storm_climatology"),
         design_factors=_read(seeds, "solar_design_factors"),
         parameters=_read(seeds, "simulation_parameters"),
+        end_use_shares=_read(seeds, "recs_end_use_by_state"),
     )
     territories = set(ref.territories["utility_territory"])
     for label, frame in (("climate_normals", ref.climate_normals), ("utility_tariff_plans", ref.tariffs),
@@ -228,6 +236,9 @@ def load_reference(root: Path) -> Reference:
     repeated = sorted(ref.parameters.loc[ref.parameters["parameter"].duplicated(), "parameter"])
     if repeated:
         raise ReferenceDataError(f"seeds/simulation_parameters.csv names a parameter twice: {', '.join(repeated)}.")
+    no_shares = sorted(ref.states - set(ref.end_use_shares["state"]))
+    if no_shares:
+        raise ReferenceDataError(f"seeds/recs_end_use_by_state.csv has no row for state: {', '.join(no_shares)}.")
     months = ref.climate_normals.groupby("utility_territory")["month"].nunique()
     incomplete = sorted(t for t in territories if months.get(t, 0) != 12)
     if incomplete:

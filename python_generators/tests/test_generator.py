@@ -49,6 +49,17 @@ def test_meter_readings_are_physical(telemetry):
     assert not ((telemetry.grid_import_kwh > 0) & (telemetry.grid_export_kwh > 0)).any()
 
 
+def test_end_uses_add_up_to_the_load(telemetry):
+    """The end-use columns split load_kwh; during an outage only the critical circuits (in `other`) run."""
+    end_uses = ["load_hvac_kwh", "load_water_heating_kwh", "load_ev_kwh", "load_other_kwh"]
+    for column in end_uses:
+        assert telemetry[column].min() >= 0, column
+    assert (telemetry[end_uses].sum(axis=1) - telemetry.load_kwh).abs().max() < 1e-3
+    down = ~telemetry.grid_up_flag
+    assert (telemetry.loc[down, ["load_hvac_kwh", "load_water_heating_kwh", "load_ev_kwh"]].to_numpy() == 0).all()
+    assert (telemetry.critical_load_kwh <= telemetry.load_other_kwh + 1e-3).all()
+
+
 def test_homes_without_a_battery_never_use_one(telemetry, batteries):
     without = telemetry[~telemetry.household_id.isin(batteries.household_id)]
     assert len(without) > 0

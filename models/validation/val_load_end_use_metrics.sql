@@ -1,0 +1,118 @@
+-- Load as a house: end-use energy per home by climate zone (space conditioning, electric water heating), how
+-- high homes peak (annual peak hour, also in homes without central AC or an EV), how large a home-day gets,
+-- and when EVs charge (share of charging in the tariff's peak hours).
+with
+
+readings as (
+    select * from {{ ref('stg_fleet__telemetry_hourly') }}
+),
+
+households as (
+    select * from {{ ref('households') }}
+),
+
+crm_households as (
+    select * from {{ ref('stg_crm__households') }}
+),
+
+priced_hours as (
+    select * from {{ ref('int_telemetry_hours_priced') }}
+),
+
+tariffs as (
+    select * from {{ ref('utility_tariff_plans') }}
+),
+
+home_totals as (
+    select
+        household_id,
+        sum(load_hvac_kwh) as hvac_kwh,
+        sum(load_water_heating_kwh) as water_heating_kwh,
+        max(load_kwh) as peak_hour_kwh,
+        count(*) / 24.0 as days_metered
+    from readings
+    group by household_id
+),
+
+full_year_homes as (
+    select
+        home_totals.household_id,
+        households.climate_zone,
+        crm_households.central_ac_flag,
+        households.ev_owner_flag,
+        home_totals.hvac_kwh * 365.0 / home_totals.days_metered as hvac_kwh_per_year,
+        home_totals.water_heating_kwh * 365.0 / home_totals.days_metered as water_heating_kwh_per_year,
+        home_totals.peak_hour_kwh
+    from home_totals
+    inner join households on home_totals.household_id = households.household_id
+    inner join crm_households on home_totals.household_id = crm_households.household_id
+    where home_totals.days_metered >= 360
+),
+
+home_days as (
+    select
+        household_id,
+        local_date,
+        sum(load_kwh) as load_kwh
+    from priced_hours
+    group by household_id, local_date
+    having count(*) >= 23
+),
+
+ev_hours as (
+    select
+        priced_hours.is_peak,
+        priced_hours.load_ev_kwh
+    from priced_hours
+    inner join tariffs on priced_hours.tariff_id = tariffs.tariff_id
+    where tariffs.tariff_type in ('tou', 'demand_like') and priced_hours.load_ev_kwh > 0
+),
+
+final as (
+    select
+        'load_hvac_kwh_per_year' as metric_id,
+        climate_zone as scope,
+        avg(hvac_kwh_per_year) as measured_value,
+        count(*) as sample_size
+    from full_year_homes
+    group by climate_zone
+    union all
+    select
+        'load_electric_water_heating_kwh_per_year' as metric_id,
+        'all' as scope,
+        avg(water_heating_kwh_per_year) as measured_value,
+        count(*) as sample_size
+    from full_year_homes
+    where water_heating_kwh_per_year > 300
+    union all
+    select
+        'load_annual_peak_4kw_share' as metric_id,
+        'all' as scope,
+        avg(case when peak_hour_kwh >= 4 then 1.0 else 0.0 end) as measured_value,
+        count(*) as sample_size
+    from full_year_homes
+    union all
+    select
+        'load_annual_peak_4kw_share_no_ac_no_ev' as metric_id,
+        'all' as scope,
+        avg(case when peak_hour_kwh >= 4 then 1.0 else 0.0 end) as measured_value,
+        count(*) as sample_size
+    from full_year_homes
+    where not central_ac_flag and not ev_owner_flag
+    union all
+    select
+        'load_p99_daily_kwh' as metric_id,
+        'all' as scope,
+        quantile_cont(load_kwh, 0.99) as measured_value,
+        count(*) as sample_size
+    from home_days
+    union all
+    select
+        'load_ev_peak_hour_share' as metric_id,
+        'all' as scope,
+        sum(case when is_peak then load_ev_kwh else 0 end) / nullif(sum(load_ev_kwh), 0) as measured_value,
+        count(*) as sample_size
+    from ev_hours
+)
+
+select * from final
