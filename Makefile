@@ -51,8 +51,11 @@ validate: install
 charts: install
 	$(BIN)/solstice charts --pack $(PACK)
 
+# Two pytest workers (pytest-xdist), each file's tests on one worker so its module fixtures are built once.
+# (`--dist loadgroup` would share the dev pack's build between files, but xdist 3.8 cannot tag test ids
+# under pytest 9.2, so it falls back to spreading single tests.)
 test: lint
-	$(BIN)/python -m pytest -n 2 --dist loadgroup
+	$(BIN)/python -m pytest -n 2 --dist loadfile
 
 lint: install
 	$(BIN)/sqlfluff lint models tests/invariants tests/causal tests/reporting analyses

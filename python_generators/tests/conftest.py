@@ -24,20 +24,6 @@ def solstice(args, workdir: Path, root: Path = ROOT) -> subprocess.CompletedProc
     return subprocess.run([str(SOLSTICE), *args], cwd=root, env=env, capture_output=True, text=True, timeout=900)
 
 
-@pytest.hookimpl(tryfirst=True)
-def pytest_collection_modifyitems(config, items):
-    """`make test` runs the suite on two workers (pytest-xdist, `--dist loadgroup`), each building its own
-    session fixtures. The files that read the dev pack's full build (`dev_release`, ~80 s) run on one worker,
-    which builds it once; every other file's tests stay together (its module fixtures are built once), except
-    the realism seeds, which are independent and the longest single tests."""
-    on_dev_release = {item.module.__name__ for item in items if "dev_release" in getattr(item, "fixturenames", ())}
-    for item in items:
-        module = item.module.__name__
-        if module.endswith("test_realism"):
-            continue
-        item.add_marker(pytest.mark.xdist_group("dev_release" if module in on_dev_release else module))
-
-
 @pytest.fixture(scope="session", autouse=True)
 def dbt_target_outside_the_working_copy(tmp_path_factory):
     """Every dbt run the tests start (through `solstice` or directly) writes its target/ and logs/ into a
