@@ -197,6 +197,15 @@ class Reference:
                 f"`git checkout seeds/simulation_parameters.csv`.")
         return float(rows.iloc[0])
 
+    def fill(self, parameters_class, prefix: str):
+        """A process's parameters dataclass filled field by field from the rows named `<prefix>_<field>`
+        (fields typed int are rounded to int)."""
+        values = {}
+        for field in dataclasses.fields(parameters_class):
+            value = self.parameter(f"{prefix}_{field.name}")
+            values[field.name] = int(round(value)) if field.type in (int, "int") else value
+        return parameters_class(**values)
+
 
 def load_reference(root: Path) -> Reference:
     seeds = root / "seeds"
