@@ -52,8 +52,8 @@ class Simulator:
         self.hours = len(clock.times)
         self.seed = pop.config.seed
         # What each enrolled home's programme asks of its battery, and how devices answer calls (programmes.py).
-        self.request_kw = programmes.home_requests(ref.programs, pop.program_id, pop.power_kw, pop.usable_kwh,
-                                                   pop.reserve_pct)
+        self.request_kw = programmes.home_requests(ref.programs, pop.enrollment.program_id, pop.assets.power_kw, pop.assets.usable_kwh,
+                                                   pop.assets.reserve_pct)
         self.response_params = {name: ref.parameter(f"programmes_{name}")
                                 for name in programmes.RESPONSE_PARAMETERS}
         self.fault_params = faults.FaultParameters.from_reference(ref)
@@ -86,26 +86,26 @@ class Simulator:
     def run(self, idx: np.ndarray) -> BatchResult:
         pop, ref, seed = self.pop, self.pop.ref, self.seed
         keys = pop.n[idx]
-        t_idx = np.array([self.names.index(t) for t in pop.territory[idx]])
+        t_idx = np.array([self.names.index(t) for t in pop.homes.territory[idx]])
         hour_of_day = self._gather(self.t_hour, t_idx)
         local_day = self._gather(self.t_day, t_idx)
 
         # Operating window: from commissioning (local midnight) to the pack's end.
-        start_day = np.maximum(pop.pto_day[idx], pop.start_day)
-        operating = pop.operating[idx]
+        start_day = np.maximum(pop.project.pto_day[idx], pop.start_day)
+        operating = pop.project.operating[idx]
         active = operating[None, :] & (local_day >= start_day[None, :]) & self._gather(self.t_in_pack, t_idx)
 
         service_homes = faults.Homes(
-            keys=keys, ids=pop.ids[idx], operating=operating, has_battery=pop.has_battery[idx],
-            microinverter=pop.inverter_type[idx] == "microinverter", chemistry=pop.chemistry[idx],
-            pto_day=pop.pto_day[idx], install_day=pop.install_day[idx], first_day=self.t_day[t_idx, 0],
+            keys=keys, ids=pop.ids[idx], operating=operating, has_battery=pop.assets.has_battery[idx],
+            microinverter=pop.assets.inverter_type[idx] == "microinverter", chemistry=pop.assets.chemistry[idx],
+            pto_day=pop.project.pto_day[idx], install_day=pop.project.install_day[idx], first_day=self.t_day[t_idx, 0],
             first_hour=self.t_hour[t_idx, 0])
         effects, tickets = faults.service_faults(ref.issue_types, service_homes, start_day, pop.end_day, self.hours,
                                                  self.fault_params, seed)
         tickets, battery_replace_hour = faults.wearout_failures(
             service_homes, ref.chemistries, effects, tickets, pop.start_day, pop.end_day, self.clock.times[0],
             self.hours, self.fault_params, seed)
-        grid_down, storm_prep = hazards.home_grid_hours(self.outages, pop.feeder_id[idx], self.clock.times[0],
+        grid_down, storm_prep = hazards.home_grid_hours(self.outages, pop.homes.feeder_id[idx], self.clock.times[0],
                                                         self.hours, int(ref.parameter("storm_prep_hours")))
         responses, vpp_kw, vpp_hold, vpp_precharge = self._dispatch(idx, keys, local_day, effects["offline"])
 
@@ -117,8 +117,8 @@ class Simulator:
         # The customer's sense of value: daily PV and load over the active hours.
         solar_d = churn.daily_totals(np.where(active, batt["solar"], 0.0), local_day, self.day0)
         load_d = churn.daily_totals(np.where(active, batt["load"], 0.0), local_day, self.day0)
-        customers = churn.Customers(keys=keys, ids=pop.ids[idx], operating=operating, pto_day=pop.pto_day[idx],
-                                    term_years=pop.term_years[idx])
+        customers = churn.Customers(keys=keys, ids=pop.ids[idx], operating=operating, pto_day=pop.project.pto_day[idx],
+                                    term_years=pop.contract.term_years[idx])
         churn_day, renew_day = churn.decide(
             customers, solar_d, load_d, self.day0, pop.start_day, pop.end_day,
             churn.service_burden(tickets, self.churn_params.truck_roll_extra_weight), self.churn_params, seed)
@@ -143,12 +143,12 @@ class Simulator:
         homes = pd.DataFrame({
             "key": keys,
             "household_id": pop.ids[idx],
-            "enrolled": pop.enrolled[idx],
-            "program_id": pop.program_id[idx],
-            "enroll_day": pop.enroll_day[idx],
-            "pto_day": pop.pto_day[idx],
-            "opt_out_day": pop.opt_out_day[idx],
-            "willingness": pop.willingness[idx],
+            "enrolled": pop.enrollment.enrolled[idx],
+            "program_id": pop.enrollment.program_id[idx],
+            "enroll_day": pop.enrollment.enroll_day[idx],
+            "pto_day": pop.project.pto_day[idx],
+            "opt_out_day": pop.enrollment.opt_out_day[idx],
+            "willingness": pop.homes.willingness[idx],
             "request_kw": self.request_kw[idx],
         })
         return programmes.device_responses(self.calls, homes, local_day, offline, self.seed,
@@ -161,10 +161,10 @@ class Simulator:
         """AC output of each home's array (pv.py), each system ageing at its own rate (ageing.py)."""
         pop, ref = self.pop, self.pop.ref
         roofs = pv.Roofs(
-            territory=t_idx, latitude=pop.latitude[idx], longitude=pop.longitude[idx], tilt1=pop.tilt1[idx],
-            az1=pop.az1[idx], tilt2=pop.tilt2[idx], az2=pop.az2[idx], share1=pop.share1[idx],
-            shading_band=pop.shading_band[idx], kw_dc=pop.kw_dc[idx], kw_ac=pop.kw_ac[idx],
-            losses_pct=pop.losses_pct[idx], pto_day=pop.pto_day[idx])
+            territory=t_idx, latitude=pop.homes.latitude[idx], longitude=pop.homes.longitude[idx], tilt1=pop.assets.tilt1[idx],
+            az1=pop.assets.az1[idx], tilt2=pop.assets.tilt2[idx], az2=pop.assets.az2[idx], share1=pop.assets.share1[idx],
+            shading_band=pop.assets.shading_band[idx], kw_dc=pop.assets.kw_dc[idx], kw_ac=pop.assets.kw_ac[idx],
+            losses_pct=pop.assets.losses_pct[idx], pto_day=pop.project.pto_day[idx])
         dc = pv.dc_per_kw(self.planes, self.names, roofs, self.hours)
         shade = pv.shading_factor(roofs.shading_band, self._gather(self.t_zenith, t_idx), self.shading_loss,
                                   ref.parameter("pv_shading_low_sun_gain"), ref.parameter("pv_shading_elevation_slope"),
@@ -183,16 +183,16 @@ class Simulator:
         pop = self.pop
         terr = pop.territory_table
         tariffs = pop.ref.tariffs.set_index("tariff_id")
-        tid = pop.tariff_id[idx]
+        tid = pop.homes.tariff_id[idx]
         design_cool, design_heat = load_model.design_temperatures(
             terr["record_high_c"].to_numpy()[t_idx], terr["record_low_c"].to_numpy()[t_idx], pop.ref.parameter)
         homes = load_model.Homes(
-            keys=keys, state=pop.state[idx], home_type=pop.home_type[idx], floor_area=pop.floor_area[idx],
-            year_built=pop.year_built[idx], occupants=pop.occupants[idx], has_ac=pop.has_ac[idx],
-            heat_pump=pop.heat_pump[idx], full_electric=pop.electrification[idx] == "full_electrified",
-            ev_owner=pop.ev_owner[idx], design_cool_c=design_cool, design_heat_c=design_heat,
+            keys=keys, state=pop.homes.state[idx], home_type=pop.homes.home_type[idx], floor_area=pop.homes.floor_area[idx],
+            year_built=pop.homes.year_built[idx], occupants=pop.homes.occupants[idx], has_ac=pop.homes.has_ac[idx],
+            heat_pump=pop.homes.heat_pump[idx], full_electric=pop.homes.electrification[idx] == "full_electrified",
+            ev_owner=pop.homes.ev_owner[idx], design_cool_c=design_cool, design_heat_c=design_heat,
             peak_start=tariffs.loc[tid, "peak_start_hour"].to_numpy(), peak_end=tariffs.loc[tid, "peak_end_hour"].to_numpy(),
-            time_based=np.isin(pop.tariff_type[idx], ["tou", "demand_like"]))
+            time_based=np.isin(pop.homes.tariff_type[idx], ["tou", "demand_like"]))
         weather = load_model.Weather(
             temp_c=self._gather(self.t_temp_lag, t_idx), ghi_w_m2=self._gather(self.t_ghi, t_idx),
             ghi_lagged_w_m2=self._gather(self.t_ghi_lag, t_idx), local_hour=hour_of_day,
@@ -210,13 +210,13 @@ class Simulator:
         pop = self.pop
         local_hour = self._gather(self.t_hour, t_idx)
         local_month = self._gather(self.t_month, t_idx)
-        cal = controller.tariff_calendar(pop.ref.tariffs, pop.tariff_id[idx], local_hour,
+        cal = controller.tariff_calendar(pop.ref.tariffs, pop.homes.tariff_id[idx], local_hour,
                                          self._gather(self.t_weekday, t_idx), local_month)
-        has = pop.has_battery[idx]
+        has = pop.assets.has_battery[idx]
         fade = self._battery_fade(idx, t_idx, has, replace_hour)
         return controller.run_battery(
             pv, load, critical, grid_down, cal, local_hour, local_month, vpp_kw, vpp_hold, vpp_precharge,
-            storm_prep, battery_off, has, fade.capacity, pop.power_kw[idx], pop.rte[idx], pop.reserve_pct[idx],
+            storm_prep, battery_off, has, fade.capacity, pop.assets.power_kw[idx], pop.assets.rte[idx], pop.assets.reserve_pct[idx],
             pre_peak_hold_hours=int(pop.ref.parameter("net_billing_pre_peak_hold_hours")), fade=fade)
 
 
@@ -224,14 +224,14 @@ class Simulator:
         """The battery's capacity tracker: the wear it carries into the pack (its age at the territory's mean
         temperature), then calendar, temperature and cycle fade day by day (ageing.py)."""
         pop, ref = self.pop, self.pop.ref
-        params = ageing.fade_params(ref.chemistries, pop.chemistry[idx], ref.parameter("battery_calendar_soc_beta"))
+        params = ageing.fade_params(ref.chemistries, pop.assets.chemistry[idx], ref.parameter("battery_calendar_soc_beta"))
         weight, indoor = ref.parameter("battery_outdoor_temperature_weight"), ref.parameter("battery_indoor_temperature_c")
         mean_temp = ref.climate_normals.groupby("utility_territory")["mean_temp_c"].mean()
-        history_temp = ageing.battery_temperature(mean_temp.reindex(pop.territory[idx]).to_numpy(float), indoor, weight)
-        installed = np.where(has, pop.install_day[idx], pop.end_day)
+        history_temp = ageing.battery_temperature(mean_temp.reindex(pop.homes.territory[idx]).to_numpy(float), indoor, weight)
+        installed = np.where(has, pop.project.install_day[idx], pop.end_day)
         wear = ageing.wear_at_start(pop.start_day - installed, history_temp, ref.parameter("battery_history_mean_soc"),
                                     ref.parameter("battery_history_efc_per_day"), params)
         temp = ageing.battery_temperature(self._gather(self.t_temp, t_idx), indoor, weight)
         in_service = self._gather(self.t_day, t_idx) >= installed[None, :]
-        return ageing.DailyFade(wear, params, np.where(has, pop.usable_kwh[idx], 0.0), temp, in_service, replace_hour)
+        return ageing.DailyFade(wear, params, np.where(has, pop.assets.usable_kwh[idx], 0.0), temp, in_service, replace_hour)
 
