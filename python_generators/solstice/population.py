@@ -30,25 +30,90 @@ from .world import territory_code
 
 EPOCH = dt.date(1970, 1, 1)
 
-HOME_TYPES = (["single_family", "townhome", "small_multifamily"], [0.78, 0.15, 0.07], [2000, 1500, 1000])
-INCOME_BANDS = (["lower", "middle", "upper_middle", "higher"], [0.14, 0.34, 0.32, 0.20])
-ELECTRIFICATION = (["baseline", "heat_pump", "ev_ready", "full_electrified"], [0.45, 0.20, 0.20, 0.15])
-EV_SHARE = {"baseline": 0.08, "heat_pump": 0.15, "ev_ready": 0.75, "full_electrified": 0.90}
-ROOF_PROFILES = (["ideal", "good", "constrained", "shaded"], [0.30, 0.38, 0.20, 0.12])
-# Roof profile -> (azimuth band weights south/southwest/east_west/mixed, shading weights low/moderate/high)
-ROOF_GEOMETRY = {
-    "ideal": ([0.85, 0.15, 0.0, 0.0], [0.95, 0.05, 0.0]),
-    "good": ([0.45, 0.40, 0.0, 0.15], [0.70, 0.30, 0.0]),
-    "constrained": ([0.05, 0.15, 0.45, 0.35], [0.50, 0.45, 0.05]),
-    "shaded": ([0.35, 0.25, 0.15, 0.25], [0.0, 0.30, 0.70]),
-}
-AZIMUTH_BANDS = ["south", "southwest", "east_west", "mixed"]
-SHADING_BANDS = ["low", "moderate", "high"]
-ROOF_PITCHES_DEG = np.array([18.4, 22.6, 26.6, 30.3, 33.7])  # 4/12 .. 8/12 roofs
-AC_SHARE = {"coastal": 0.55, "desert": 0.99, "temperate": 0.85, "humid_subtropical": 0.97,
-            "mountain": 0.75, "island": 0.45}
-BATTERY_ATTACH = {"export_sensitive": 0.75, "tou": 0.45, "demand_like": 0.55, "flat": 0.30}
-INVERTERS = ["string", "microinverter", "hybrid"]
+
+
+@dataclasses.dataclass(frozen=True)
+class PopulationParameters:
+    """Calibration constants of the population (seeds/simulation_parameters.csv, process `population`, rows
+    `population_<field>`); the categorical shares are in seeds/household_attributes.csv."""
+
+    floor_area_log_sigma: float
+    floor_area_min_sqft: float
+    floor_area_max_sqft: float
+    year_built_first: float
+    year_built_span: float
+    year_built_skew: float
+    willingness_exponent: float
+    willingness_min: float
+    willingness_max: float
+    permit_median_days: float
+    permit_log_sigma: float
+    permit_min_days: int
+    install_median_days: float
+    install_log_sigma: float
+    install_min_days: int
+    pto_median_days: float
+    pto_log_sigma: float
+    pto_min_days: int
+    cancel_share: float
+    battery_outage_reference_minutes: float
+    battery_outage_push_min: float
+    battery_outage_push_max: float
+    battery_higher_income_factor: float
+    battery_lower_income_factor: float
+    battery_attach_min: float
+    battery_attach_max: float
+    module_watts_small: int
+    module_watts_large: int
+    module_large_share: float
+    offset_min: float
+    offset_span: float
+    load_reference_floor_area_sqft: float
+    load_floor_area_exponent: float
+    load_ev_factor: float
+    system_min_kw: float
+    system_max_kw: float
+    system_min_modules: int
+    hybrid_share_with_battery: float
+    dc_ac_ratio_min: float
+    dc_ac_ratio_span: float
+    losses_min_pct: float
+    losses_span_pct: float
+    design_reference_losses_pct: float
+    flat_roof_tilt_deg: float
+    mixed_primary_share: float
+    battery_stack_share: float
+    reserve_risk_reference_minutes: float
+    reserve_risk_min: float
+    reserve_risk_max: float
+    reserve_exponent_base: float
+    reserve_exponent_willingness: float
+    reserve_risk_threshold: float
+    reserve_risk_factor: float
+    reserve_min_pct: float
+    reserve_max_pct: float
+    vpp_enable_base: float
+    vpp_enable_willingness: float
+    enroll_max_days: float
+    participation_score_sigma: float
+    availability_sigma: float
+    availability_low_below: float
+    availability_moderate_below: float
+    programme_leave_rate_per_year: float
+    programme_leave_willingness_reference: float
+
+
+def _categories(ref: Reference, name: str, condition: str = "*") -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(categories, shares, values) of a household attribute (seeds/household_attributes.csv), in seed order."""
+    rows = ref.attribute(name, condition)
+    return rows["category"].to_numpy(), rows["share"].to_numpy(), rows["value"].to_numpy(float)
+
+
+def _share_by(ref: Reference, name: str) -> dict[str, float]:
+    """Share of the `yes` category of a yes/no attribute, by condition (climate zone, tariff type)."""
+    table = ref.household_attributes
+    rows = table[table["attribute"] == name]
+    return dict(zip(rows["condition"], rows["share"]))
 
 
 def _to_dates(days: np.ndarray) -> pd.Series:
@@ -108,7 +173,8 @@ def pack_territories(territories: pd.DataFrame, states: tuple[str, ...]) -> pd.D
     return terr.reset_index(drop=True)
 
 
-def draw_homes(terr: pd.DataFrame, tariffs: pd.DataFrame, n: int, draw: Draws) -> Homes:
+def draw_homes(terr: pd.DataFrame, ref: Reference, n: int, params: PopulationParameters, draw: Draws) -> Homes:
+    tariffs = ref.tariffs
     t_idx = streams.choice(draw.u("hh.territory"), terr["household_weight"])
     territory = terr["utility_territory"].to_numpy()[t_idx]
     state = terr["state"].to_numpy()[t_idx]
@@ -131,8 +197,15 @@ def draw_homes(terr: pd.DataFrame, tariffs: pd.DataFrame, n: int, draw: Draws) -
 
         raise ReferenceDataError(f"seeds/utility_tariff_plans.csv has no plan for territory: {', '.join(missing)}.")
 
-    h = streams.choice(draw.u("hh.home_type"), HOME_TYPES[1])
-    electrification = np.array(ELECTRIFICATION[0])[streams.choice(draw.u("hh.electrification"), ELECTRIFICATION[1])]
+    home_types, home_shares, home_areas = _categories(ref, "home_type")
+    h = streams.choice(draw.u("hh.home_type"), home_shares)
+    profiles, profile_shares, ev_shares = _categories(ref, "electrification")
+    e = streams.choice(draw.u("hh.electrification"), profile_shares)
+    electrification = profiles[e]
+    occupants, occupant_shares, _ = _categories(ref, "occupants")
+    incomes, income_shares, _ = _categories(ref, "income_band")
+    roofs, roof_shares, _ = _categories(ref, "roof_profile")
+    ac_share = _share_by(ref, "central_ac")
     climate_zone = terr["climate_zone"].to_numpy()[t_idx]
     return Homes(
         t_idx=t_idx, territory=territory, state=state, timezone=terr["timezone"].to_numpy()[t_idx],
@@ -141,17 +214,20 @@ def draw_homes(terr: pd.DataFrame, tariffs: pd.DataFrame, n: int, draw: Draws) -
         longitude=np.round(terr["longitude"].to_numpy()[t_idx] + 0.5 * (draw.u("hh.lon") - 0.5), 4),
         feeder_id=np.array([f"{s}-{codes[t]}-F{f:02d}" for s, t, f in zip(state, territory, feeder_no)]),
         tariff_id=tariff_id, tariff_type=tariff_type,
-        home_type=np.array(HOME_TYPES[0])[h],
-        floor_area=np.round(np.array(HOME_TYPES[2])[h] * np.exp(0.3 * draw.z("hh.area")), -1).clip(500, 6000),
-        occupants=1 + streams.choice(draw.u("hh.occupants"), [0.15, 0.33, 0.2, 0.2, 0.09, 0.03]),
-        year_built=(1950 + 74 * draw.u("hh.year_built") ** 0.8).astype(int),
-        income_band=np.array(INCOME_BANDS[0])[streams.choice(draw.u("hh.income"), INCOME_BANDS[1])],
-        electrification=electrification,
-        ev_owner=draw.u("hh.ev") < np.array([EV_SHARE[e] for e in electrification]),
+        home_type=home_types.astype(str)[h],
+        floor_area=np.round(home_areas[h] * np.exp(params.floor_area_log_sigma * draw.z("hh.area")), -1).clip(
+            params.floor_area_min_sqft, params.floor_area_max_sqft),
+        occupants=occupants.astype(int)[streams.choice(draw.u("hh.occupants"), occupant_shares)],
+        year_built=(params.year_built_first + params.year_built_span
+                    * draw.u("hh.year_built") ** params.year_built_skew).astype(int),
+        income_band=incomes.astype(str)[streams.choice(draw.u("hh.income"), income_shares)],
+        electrification=electrification.astype(str),
+        ev_owner=draw.u("hh.ev") < ev_shares[e],
         heat_pump=np.isin(electrification, ["heat_pump", "full_electrified"]),
-        roof_profile=np.array(ROOF_PROFILES[0])[streams.choice(draw.u("hh.roof"), ROOF_PROFILES[1])],
-        has_ac=draw.u("hh.ac") < np.array([AC_SHARE[c] for c in climate_zone]),
-        willingness=np.clip(draw.u("hh.willingness") ** 0.7, 0.02, 0.99),
+        roof_profile=roofs.astype(str)[streams.choice(draw.u("hh.roof"), roof_shares)],
+        has_ac=draw.u("hh.ac") < np.array([ac_share[c] for c in climate_zone]),
+        willingness=np.clip(draw.u("hh.willingness") ** params.willingness_exponent, params.willingness_min,
+                            params.willingness_max),
     )
 
 
@@ -208,19 +284,24 @@ class Project:
     battery_attached: np.ndarray
 
 
-def run_projects(terr: pd.DataFrame, homes: Homes, acquisition: Acquisition, reasons: pd.DataFrame, end_day: int,
-                 draw: Draws) -> Project:
-    slow = np.where(np.isin(homes.state, ["CA", "HI", "NJ", "MA"]), 1.3, 1.0)
-    permit = np.round(21 * slow * np.exp(0.5 * draw.z("proj.permit"))).astype(int) + 3
-    install = np.round(18 * np.exp(0.5 * draw.z("proj.install"))).astype(int) + 2
-    pto = np.round(12 * slow * np.exp(0.6 * draw.z("proj.pto"))).astype(int) + 2
+def run_projects(terr: pd.DataFrame, homes: Homes, acquisition: Acquisition, ref: Reference, end_day: int,
+                 params: PopulationParameters, draw: Draws) -> Project:
+    p = params
+    delay = ref.household_attributes[ref.household_attributes["attribute"] == "project_delay_factor"]
+    delay = dict(zip(delay["condition"], delay["value"].astype(float)))
+    slow = np.array([delay.get(state, delay["*"]) for state in homes.state], dtype=float)
+    permit = np.round(p.permit_median_days * slow * np.exp(p.permit_log_sigma * draw.z("proj.permit"))).astype(int) \
+        + p.permit_min_days
+    install = np.round(p.install_median_days * np.exp(p.install_log_sigma * draw.z("proj.install"))).astype(int) \
+        + p.install_min_days
+    pto = np.round(p.pto_median_days * slow * np.exp(p.pto_log_sigma * draw.z("proj.pto"))).astype(int) + p.pto_min_days
     signed_day = acquisition.signed_day
     permit_day = signed_day + permit
     install_day = permit_day + install
     pto_day = install_day + pto
 
-    reasons = reasons.reset_index(drop=True)
-    cancelled = draw.u("proj.cancel") < 0.11
+    reasons = ref.cancellation_reasons.reset_index(drop=True)
+    cancelled = draw.u("proj.cancel") < p.cancel_share
     reason_idx = streams.choice(draw.u("proj.cancel.reason"), reasons["weight"])
     cancellation_reason = np.where(cancelled, reasons["cancellation_reason"].to_numpy()[reason_idx], None)
     stage = np.where(cancelled, reasons["stage"].to_numpy()[reason_idx], "")
@@ -240,12 +321,15 @@ def run_projects(terr: pd.DataFrame, homes: Homes, acquisition: Acquisition, rea
     cancellation_reason = np.where(cancelled, cancellation_reason, None)
 
     saifi = terr["saifi_per_year"].to_numpy()[homes.t_idx] * terr["caidi_minutes"].to_numpy()[homes.t_idx]
-    outage_push = np.clip(saifi / 150.0, 0.5, 1.5)
-    attach_p = np.array([BATTERY_ATTACH[t] for t in homes.tariff_type]) * outage_push
-    attach_p *= np.where(np.isin(homes.income_band, ["upper_middle", "higher"]), 1.15, 0.85)
+    outage_push = np.clip(saifi / p.battery_outage_reference_minutes, p.battery_outage_push_min,
+                          p.battery_outage_push_max)
+    attach = _share_by(ref, "battery_attach")
+    attach_p = np.array([attach[t] for t in homes.tariff_type]) * outage_push
+    attach_p *= np.where(np.isin(homes.income_band, ["upper_middle", "higher"]), p.battery_higher_income_factor,
+                         p.battery_lower_income_factor)
     return Project(permit_day=permit_day, install_day=install_day, pto_day=pto_day, cancel_day=cancel_day,
                    cancelled=cancelled, cancellation_reason=cancellation_reason, operating=pto_day >= 0,
-                   battery_attached=draw.u("proj.battery") < np.clip(attach_p, 0.05, 0.95))
+                   battery_attached=draw.u("proj.battery") < np.clip(attach_p, p.battery_attach_min, p.battery_attach_max))
 
 
 # ----------------------------------------------------------------------------------------------- assets
@@ -279,52 +363,62 @@ class Assets:
     has_battery: np.ndarray  # a battery attached to an operating system
 
 
-def design_assets(terr: pd.DataFrame, homes: Homes, project: Project, ref: Reference, draw: Draws) -> Assets:
+def design_assets(terr: pd.DataFrame, homes: Homes, project: Project, ref: Reference, params: PopulationParameters,
+                  draw: Draws) -> Assets:
+    p = params
     n = len(homes.t_idx)
     eia = terr["eia_annual_kwh_per_customer"].to_numpy()[homes.t_idx]
     yield_kwh = terr["pvwatts_kwh_per_kw"].to_numpy()[homes.t_idx]
-    module_watts = np.where(draw.u("pv.module") < 0.5, 400, 430)
-    offset = 0.65 + 0.4 * draw.u("pv.offset")
-    load_guess = eia * (homes.floor_area / 1800) ** 0.4 * np.where(homes.ev_owner, 1.25, 1.0)
-    target_kw = np.clip(load_guess * offset / yield_kwh, 2.8, 16.0)
-    module_count = np.maximum(7, np.round(target_kw * 1000 / module_watts)).astype(int)
+    module_watts = np.where(draw.u("pv.module") < 1 - p.module_large_share, p.module_watts_small, p.module_watts_large)
+    offset = p.offset_min + p.offset_span * draw.u("pv.offset")
+    load_guess = eia * (homes.floor_area / p.load_reference_floor_area_sqft) ** p.load_floor_area_exponent * np.where(
+        homes.ev_owner, p.load_ev_factor, 1.0)
+    target_kw = np.clip(load_guess * offset / yield_kwh, p.system_min_kw, p.system_max_kw)
+    module_count = np.maximum(p.system_min_modules, np.round(target_kw * 1000 / module_watts)).astype(int)
     kw_dc = np.round(module_count * module_watts / 1000.0, 3)
-    inverter_type = np.array(INVERTERS)[streams.choice(draw.u("pv.inverter"), [0.25, 0.45, 0.30])]
-    inverter_type = np.where(project.battery_attached & (draw.u("pv.hybrid") < 0.5), "hybrid", inverter_type)
-    dc_ac_ratio = np.round(1.1 + 0.2 * draw.u("pv.dcac"), 2)
-    losses_pct = np.round(12.0 + 4.0 * draw.u("pv.losses"), 1)
+    inverters, inverter_shares, _ = _categories(ref, "inverter_type")
+    inverter_type = inverters.astype(str)[streams.choice(draw.u("pv.inverter"), inverter_shares)]
+    inverter_type = np.where(project.battery_attached & (draw.u("pv.hybrid") < p.hybrid_share_with_battery), "hybrid",
+                             inverter_type)
+    dc_ac_ratio = np.round(p.dc_ac_ratio_min + p.dc_ac_ratio_span * draw.u("pv.dcac"), 2)
+    losses_pct = np.round(p.losses_min_pct + p.losses_span_pct * draw.u("pv.losses"), 1)
 
     bands_u, shade_u = draw.u("pv.azimuth_band"), draw.u("pv.shading")
     azimuth_band = np.empty(n, dtype=object)
     shading_band = np.empty(n, dtype=object)
-    for profile, (az_w, sh_w) in ROOF_GEOMETRY.items():
+    for profile in _categories(ref, "roof_profile")[0]:
         m = homes.roof_profile == profile
-        azimuth_band[m] = np.array(AZIMUTH_BANDS)[streams.choice(bands_u[m], az_w)]
-        shading_band[m] = np.array(SHADING_BANDS)[streams.choice(shade_u[m], sh_w)]
-    pitch = ROOF_PITCHES_DEG[streams.choice(draw.u("pv.pitch"), [0.2, 0.3, 0.25, 0.15, 0.1])]
-    pitch = np.where(homes.home_type == "small_multifamily", 10.0, pitch)
+        bands, band_shares, _ = _categories(ref, "azimuth_band", profile)
+        azimuth_band[m] = bands.astype(str)[streams.choice(bands_u[m], band_shares)]
+        bands, band_shares, _ = _categories(ref, "shading_band", profile)
+        shading_band[m] = bands.astype(str)[streams.choice(shade_u[m], band_shares)]
+    _, pitch_shares, pitches = _categories(ref, "roof_pitch")
+    pitch = pitches[streams.choice(draw.u("pv.pitch"), pitch_shares)]
+    pitch = np.where(homes.home_type == "small_multifamily", p.flat_roof_tilt_deg, pitch)
     jitter = np.round((draw.u("pv.az_jitter") - 0.5) * 4) * 5  # -10..+10 in 5 degree steps
     south = 180 + jitter
     az1 = np.select([azimuth_band == "south", azimuth_band == "southwest", azimuth_band == "east_west"],
                     [south, 220 + jitter, 90 + jitter], default=south)
     az2 = np.select([azimuth_band == "east_west", azimuth_band == "mixed"],
                     [270 + jitter, np.where(draw.u("pv.mixed_side") < 0.5, 90 + jitter, 270 + jitter)], default=az1)
-    share1 = np.select([azimuth_band == "east_west", azimuth_band == "mixed"], [0.5, 0.6], 1.0)
+    # Band geometry: an east-west array splits evenly; a mixed roof keeps most modules on the south plane.
+    share1 = np.select([azimuth_band == "east_west", azimuth_band == "mixed"], [0.5, p.mixed_primary_share], 1.0)
 
     design = ref.design_factors.set_index(["factor_type", "band"])["annual_factor"]
     az_factor = np.array([design[("azimuth", b)] for b in azimuth_band])
     sh_factor = np.array([design[("shading", b)] for b in shading_band])
     # The install tool's design estimate (PVWatts-style), not the simulated outcome.
-    expected_annual_kwh = np.round(kw_dc * yield_kwh * az_factor * sh_factor * (1 - (losses_pct - 14) / 100), 0)
+    expected_annual_kwh = np.round(kw_dc * yield_kwh * az_factor * sh_factor * (1 - (losses_pct - p.design_reference_losses_pct) / 100), 0)
 
     bm = ref.battery_models.reset_index(drop=True)
     pick = streams.choice(draw.u("bat.model"), bm["market_share"])
-    usable_kwh = bm["usable_kwh"].to_numpy()[pick] * np.where(draw.u("bat.stack") < 0.2, 2, 1)
+    usable_kwh = bm["usable_kwh"].to_numpy()[pick] * np.where(draw.u("bat.stack") < p.battery_stack_share, 2, 1)
     # Customers in outage-prone places keep a deeper backup reserve; so do those less willing to let the
     # battery be dispatched (fewer kWh left to give a call), which their participation score reflects.
-    risk = np.clip(terr["saifi_per_year"].to_numpy()[homes.t_idx] * terr["caidi_minutes"].to_numpy()[homes.t_idx] / 120,
-                   0.5, 2)
-    reserve_choice = streams.choice(draw.u("bat.reserve") ** (0.3 + 1.4 * homes.willingness), [0.15, 0.45, 0.25, 0.15])
+    risk = np.clip(terr["saifi_per_year"].to_numpy()[homes.t_idx] * terr["caidi_minutes"].to_numpy()[homes.t_idx]
+                   / p.reserve_risk_reference_minutes, p.reserve_risk_min, p.reserve_risk_max)
+    _, reserve_shares, reserves = _categories(ref, "battery_reserve")
+    reserve_choice = streams.choice(draw.u("bat.reserve") ** (p.reserve_exponent_base + p.reserve_exponent_willingness * homes.willingness), reserve_shares)
     has_program = np.isin(homes.territory, list(set(ref.programs["utility_territory"])))
     return Assets(
         module_watts=module_watts, module_count=module_count, kw_dc=kw_dc, kw_ac=np.round(kw_dc / dc_ac_ratio, 3),
@@ -335,10 +429,11 @@ def design_assets(terr: pd.DataFrame, homes: Homes, project: Project, ref: Refer
         usable_kwh=usable_kwh,
         power_kw=bm["power_kw"].to_numpy()[pick] * np.where(usable_kwh > bm["usable_kwh"].to_numpy()[pick], 2, 1),
         rte=bm["round_trip_efficiency"].to_numpy()[pick],
-        reserve_pct=np.clip(np.array([10.0, 20.0, 30.0, 50.0])[reserve_choice] * np.where(risk > 1.2, 1.4, 1.0),
-                            5, 80).round(0),
+        reserve_pct=np.clip(reserves[reserve_choice] * np.where(risk > p.reserve_risk_threshold, p.reserve_risk_factor,
+                                                                1.0), p.reserve_min_pct, p.reserve_max_pct).round(0),
         has_program=has_program,
-        vpp_enabled=project.battery_attached & has_program & (draw.u("bat.vpp") < 0.35 + 0.6 * homes.willingness),
+        vpp_enabled=project.battery_attached & has_program & (
+            draw.u("bat.vpp") < p.vpp_enable_base + p.vpp_enable_willingness * homes.willingness),
         has_battery=project.battery_attached & project.operating,
     )
 
@@ -376,7 +471,9 @@ def sign_contracts(homes: Homes, project: Project, assets: Assets, ref: Referenc
     peak = 0.5 * (tariffs["summer_peak_rate"].to_numpy() + tariffs["winter_peak_rate"].to_numpy())
     exported_value = tariffs["net_billing_export_rate"].to_numpy()
     ppa = subscription_type == "ppa"
-    exported_value = np.where(project.battery_attached & ppa, np.maximum(exported_value, 0.85 * peak), exported_value)
+    round_trip = ref.parameter("contract_quote_battery_round_trip")
+    exported_value = np.where(project.battery_attached & ppa, np.maximum(exported_value, round_trip * peak),
+                              exported_value)
     self_share = ref.parameter("contract_quote_self_consumed_share")
     value_per_kwh = self_share * tariffs["offpeak_rate"].to_numpy() + (1 - self_share) * exported_value
     low, high = (products[c].to_numpy()[pick] / 100 for c in ("discount_pct_min", "discount_pct_max"))
@@ -384,13 +481,15 @@ def sign_contracts(homes: Homes, project: Project, assets: Assets, ref: Referenc
     per_kwh = np.isin(subscription_type, ["ppa", "subscription_flex"])
     expected_month_kwh = assets.expected_annual_kwh / 12
     minimum = products["minimum_share_of_expected"].to_numpy()[pick] * expected_month_kwh * price_per_kwh
-    battery_charge = ref.parameter("contract_battery_charge_usd_per_month") * (0.8 + 0.4 * draw.u("ct.bat"))
+    battery_charge = ref.parameter("contract_battery_charge_usd_per_month") * (
+        ref.parameter("contract_battery_charge_min_share") + ref.parameter("contract_battery_charge_span_share")
+        * draw.u("ct.bat"))
     minimum = minimum + np.where(project.battery_attached & ~ppa, battery_charge, 0.0)
     return Contract(
         subscription_type=subscription_type, term_years=term_years,
         flex_rate=np.round(np.where(per_kwh, price_per_kwh, 0.0), 4), monthly_minimum=np.round(minimum, 2),
         escalator=np.round(products["escalator_pct_max"].to_numpy()[pick] * np.where(
-            draw.u("ct.esc.zero") < 0.2, 0.0, draw.u("ct.esc")), 1),
+            draw.u("ct.esc.zero") < ref.parameter("contract_no_escalator_share"), 0.0, draw.u("ct.esc")), 1),
         vpp_eligible=project.battery_attached & assets.has_program,
     )
 
@@ -409,22 +508,26 @@ class Enrollment:
 
 
 def enroll(homes: Homes, project: Project, assets: Assets, programs: pd.DataFrame, end_day: int,
-           draw: Draws) -> Enrollment:
+           params: PopulationParameters, draw: Draws) -> Enrollment:
+    p = params
     enrolled = assets.has_battery & assets.vpp_enabled
-    enroll_day = np.maximum(project.pto_day, 0) + (draw.u("vpp.enroll") * 45).astype(int)
+    enroll_day = np.maximum(project.pto_day, 0) + (draw.u("vpp.enroll") * p.enroll_max_days).astype(int)
     enrolled &= enroll_day < end_day
-    availability = np.clip(homes.willingness + 0.25 * draw.z("vpp.availability"), 0, 1)
+    availability = np.clip(homes.willingness + p.availability_sigma * draw.z("vpp.availability"), 0, 1)
     # A permanent opt-out (leaving the programme) is rarer for willing customers.
     years_enrolled = np.maximum(end_day - enroll_day, 0) / 365.0
-    p_leave = 1 - np.exp(-0.10 * (1.2 - homes.willingness) * years_enrolled)
+    p_leave = 1 - np.exp(-p.programme_leave_rate_per_year * (p.programme_leave_willingness_reference - homes.willingness)
+                         * years_enrolled)
     leaves = draw.u("vpp.leave") < p_leave
     program_id = np.empty(len(enrolled), dtype=object)
     for _, prog in programs.iterrows():
         program_id[homes.territory == prog["utility_territory"]] = prog["program_id"]
     return Enrollment(
         enrolled=enrolled, enroll_day=enroll_day,
-        participation_score=np.round(np.clip(homes.willingness + 0.08 * draw.z("vpp.score"), 0, 1), 3),
-        availability_band=np.select([availability < 0.35, availability < 0.7], ["low", "moderate"], "high"),
+        participation_score=np.round(np.clip(homes.willingness + p.participation_score_sigma * draw.z("vpp.score"), 0, 1),
+                                     3),
+        availability_band=np.select([availability < p.availability_low_below, availability < p.availability_moderate_below],
+                                    ["low", "moderate"], "high"),
         opt_out_day=np.where(enrolled & leaves,
                              enroll_day + (draw.u("vpp.leave.at") * (end_day - enroll_day)).astype(int), -1),
         program_id=program_id,
@@ -447,12 +550,13 @@ class Population:
         self.draw = draw
         self.territory_table = pack_territories(ref.territories, config.states)
         terr = self.territory_table
-        self.homes = draw_homes(terr, ref.tariffs, len(self.n), draw)
+        params = ref.fill(PopulationParameters, "population")
+        self.homes = draw_homes(terr, ref, len(self.n), params, draw)
         self.acquisition = acquire(terr, self.homes, ref, self.start_day, self.end_day, draw)
-        self.project = run_projects(terr, self.homes, self.acquisition, ref.cancellation_reasons, self.end_day, draw)
-        self.assets = design_assets(terr, self.homes, self.project, ref, draw)
+        self.project = run_projects(terr, self.homes, self.acquisition, ref, self.end_day, params, draw)
+        self.assets = design_assets(terr, self.homes, self.project, ref, params, draw)
         self.contract = sign_contracts(self.homes, self.project, self.assets, ref, draw)
-        self.enrollment = enroll(self.homes, self.project, self.assets, ref.programs, self.end_day, draw)
+        self.enrollment = enroll(self.homes, self.project, self.assets, ref.programs, self.end_day, params, draw)
 
     # ----------------------------------------------------------------------------------- exports
     def households(self) -> pd.DataFrame:
