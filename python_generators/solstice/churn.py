@@ -100,8 +100,9 @@ def decide(customers: Customers, solar_d: np.ndarray, load_d: np.ndarray, day0: 
             offset = s / l_ if l_ > 0 else 1.0
             # Service trouble of the past year weighs on the decision (a truck roll counts double).
             burden = sum(w for day, w in events if d - window <= day < window_end)
-            hazard = params.base_monthly_hazard * np.exp(
-                params.burden_weight * burden + params.low_value_weight * max(0.0, params.value_reference_offset - offset))
+            shortfall = max(0.0, params.value_reference_offset - offset)
+            hazard = params.base_monthly_hazard * np.exp(params.burden_weight * burden
+                                                         + params.low_value_weight * shortfall)
             if d <= term_end < window_end:
                 p_renew = np.clip(params.renew_base * np.exp(-params.renew_burden_weight * burden)
                                   * min(1.0, params.renew_value_floor + offset), params.renew_min, params.renew_max)

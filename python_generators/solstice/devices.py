@@ -52,8 +52,8 @@ class Simulator:
         self.hours = len(clock.times)
         self.seed = pop.config.seed
         # What each enrolled home's programme asks of its battery, and how devices answer calls (programmes.py).
-        self.request_kw = programmes.home_requests(ref.programs, pop.enrollment.program_id, pop.assets.power_kw, pop.assets.usable_kwh,
-                                                   pop.assets.reserve_pct)
+        self.request_kw = programmes.home_requests(ref.programs, pop.enrollment.program_id, pop.assets.power_kw,
+                                                   pop.assets.usable_kwh, pop.assets.reserve_pct)
         self.response_params = {name: ref.parameter(f"programmes_{name}")
                                 for name in programmes.RESPONSE_PARAMETERS}
         self.fault_params = faults.FaultParameters.from_reference(ref)
@@ -159,12 +159,11 @@ class Simulator:
     # -------------------------------------------------------------------------------------------- PV
     def _pv(self, idx, t_idx, effects):
         """AC output of each home's array (pv.py), each system ageing at its own rate (ageing.py)."""
-        pop, ref = self.pop, self.pop.ref
+        pop, ref, a = self.pop, self.pop.ref, self.pop.assets
         roofs = pv.Roofs(
-            territory=t_idx, latitude=pop.homes.latitude[idx], longitude=pop.homes.longitude[idx], tilt1=pop.assets.tilt1[idx],
-            az1=pop.assets.az1[idx], tilt2=pop.assets.tilt2[idx], az2=pop.assets.az2[idx], share1=pop.assets.share1[idx],
-            shading_band=pop.assets.shading_band[idx], kw_dc=pop.assets.kw_dc[idx], kw_ac=pop.assets.kw_ac[idx],
-            losses_pct=pop.assets.losses_pct[idx], pto_day=pop.project.pto_day[idx])
+            territory=t_idx, latitude=pop.homes.latitude[idx], longitude=pop.homes.longitude[idx], tilt1=a.tilt1[idx],
+            az1=a.az1[idx], tilt2=a.tilt2[idx], az2=a.az2[idx], share1=a.share1[idx], shading_band=a.shading_band[idx],
+            kw_dc=a.kw_dc[idx], kw_ac=a.kw_ac[idx], losses_pct=a.losses_pct[idx], pto_day=pop.project.pto_day[idx])
         dc = pv.dc_per_kw(self.planes, self.names, roofs, self.hours)
         shade = pv.shading_factor(roofs.shading_band, self._gather(self.t_zenith, t_idx), self.shading_loss,
                                   ref.parameter("pv_shading_low_sun_gain"), ref.parameter("pv_shading_elevation_slope"),
@@ -180,58 +179,63 @@ class Simulator:
     def _load(self, idx, keys, t_idx, hour_of_day, local_day):
         """Hourly demand by end use from the end-use model (load.py) on the homes' weather and calendar; returns
         total demand, its critical (backed-up) part and the end uses."""
-        pop = self.pop
+        pop, h = self.pop, self.pop.homes
         terr = pop.territory_table
         tariffs = pop.ref.tariffs.set_index("tariff_id")
-        tid = pop.homes.tariff_id[idx]
+        tid = h.tariff_id[idx]
         design_cool, design_heat = load_model.design_temperatures(
             terr["record_high_c"].to_numpy()[t_idx], terr["record_low_c"].to_numpy()[t_idx], pop.ref.parameter)
         homes = load_model.Homes(
-            keys=keys, state=pop.homes.state[idx], home_type=pop.homes.home_type[idx], floor_area=pop.homes.floor_area[idx],
-            year_built=pop.homes.year_built[idx], occupants=pop.homes.occupants[idx], has_ac=pop.homes.has_ac[idx],
-            heat_pump=pop.homes.heat_pump[idx], full_electric=pop.homes.electrification[idx] == "full_electrified",
-            ev_owner=pop.homes.ev_owner[idx], design_cool_c=design_cool, design_heat_c=design_heat,
-            peak_start=tariffs.loc[tid, "peak_start_hour"].to_numpy(), peak_end=tariffs.loc[tid, "peak_end_hour"].to_numpy(),
-            time_based=np.isin(pop.homes.tariff_type[idx], ["tou", "demand_like"]))
+            keys=keys, state=h.state[idx], home_type=h.home_type[idx], floor_area=h.floor_area[idx],
+            year_built=h.year_built[idx], occupants=h.occupants[idx], has_ac=h.has_ac[idx],
+            heat_pump=h.heat_pump[idx], full_electric=h.electrification[idx] == "full_electrified",
+            ev_owner=h.ev_owner[idx], design_cool_c=design_cool, design_heat_c=design_heat,
+            peak_start=tariffs.loc[tid, "peak_start_hour"].to_numpy(),
+            peak_end=tariffs.loc[tid, "peak_end_hour"].to_numpy(),
+            time_based=np.isin(h.tariff_type[idx], ["tou", "demand_like"]))
         weather = load_model.Weather(
             temp_c=self._gather(self.t_temp_lag, t_idx), ghi_w_m2=self._gather(self.t_ghi, t_idx),
             ghi_lagged_w_m2=self._gather(self.t_ghi_lag, t_idx), local_hour=hour_of_day,
             weekday=self._gather(self.t_weekday, t_idx) < 5, local_day=local_day,
             local_month=self._gather(self.t_month, t_idx))
-        uses = load_model.simulate(homes, weather, pop.ref.end_use_shares.set_index("state"), pop.ref.parameter, self.seed)
+        uses = load_model.simulate(homes, weather, pop.ref.end_use_shares.set_index("state"), pop.ref.parameter,
+                                   self.seed)
         demand = sum(uses[name] for name in load_model.END_USES)
         return demand, uses["critical"], uses
 
     # -------------------------------------------------------------------------------------------- battery
-    def _battery(self, idx, pv, load, critical, grid_down, storm_prep, vpp_kw, vpp_hold, vpp_precharge, t_idx,
+    def _battery(self, idx, solar, load, critical, grid_down, storm_prep, vpp_kw, vpp_hold, vpp_precharge, t_idx,
                  battery_off, replace_hour):
         """The home's battery, run by the tariff-aware controller (controller.py) on the tariff its bill uses;
         its capacity fades day by day with calendar time, temperature and cycling (ageing.py)."""
-        pop = self.pop
+        pop, a = self.pop, self.pop.assets
         local_hour = self._gather(self.t_hour, t_idx)
         local_month = self._gather(self.t_month, t_idx)
         cal = controller.tariff_calendar(pop.ref.tariffs, pop.homes.tariff_id[idx], local_hour,
                                          self._gather(self.t_weekday, t_idx), local_month)
-        has = pop.assets.has_battery[idx]
+        has = a.has_battery[idx]
         fade = self._battery_fade(idx, t_idx, has, replace_hour)
         return controller.run_battery(
-            pv, load, critical, grid_down, cal, local_hour, local_month, vpp_kw, vpp_hold, vpp_precharge,
-            storm_prep, battery_off, has, fade.capacity, pop.assets.power_kw[idx], pop.assets.rte[idx], pop.assets.reserve_pct[idx],
+            solar, load, critical, grid_down, cal, local_hour, local_month, vpp_kw, vpp_hold, vpp_precharge,
+            storm_prep, battery_off, has, fade.capacity, a.power_kw[idx], a.rte[idx], a.reserve_pct[idx],
             pre_peak_hold_hours=int(pop.ref.parameter("net_billing_pre_peak_hold_hours")), fade=fade)
-
 
     def _battery_fade(self, idx, t_idx, has, replace_hour) -> ageing.DailyFade:
         """The battery's capacity tracker: the wear it carries into the pack (its age at the territory's mean
         temperature), then calendar, temperature and cycle fade day by day (ageing.py)."""
         pop, ref = self.pop, self.pop.ref
-        params = ageing.fade_params(ref.chemistries, pop.assets.chemistry[idx], ref.parameter("battery_calendar_soc_beta"))
-        weight, indoor = ref.parameter("battery_outdoor_temperature_weight"), ref.parameter("battery_indoor_temperature_c")
+        params = ageing.fade_params(ref.chemistries, pop.assets.chemistry[idx],
+                                    ref.parameter("battery_calendar_soc_beta"))
+        weight = ref.parameter("battery_outdoor_temperature_weight")
+        indoor = ref.parameter("battery_indoor_temperature_c")
         mean_temp = ref.climate_normals.groupby("utility_territory")["mean_temp_c"].mean()
-        history_temp = ageing.battery_temperature(mean_temp.reindex(pop.homes.territory[idx]).to_numpy(float), indoor, weight)
+        history_temp = ageing.battery_temperature(mean_temp.reindex(pop.homes.territory[idx]).to_numpy(float), indoor,
+                                                  weight)
         installed = np.where(has, pop.project.install_day[idx], pop.end_day)
         wear = ageing.wear_at_start(pop.start_day - installed, history_temp, ref.parameter("battery_history_mean_soc"),
                                     ref.parameter("battery_history_efc_per_day"), params)
         temp = ageing.battery_temperature(self._gather(self.t_temp, t_idx), indoor, weight)
         in_service = self._gather(self.t_day, t_idx) >= installed[None, :]
-        return ageing.DailyFade(wear, params, np.where(has, pop.assets.usable_kwh[idx], 0.0), temp, in_service, replace_hour)
+        return ageing.DailyFade(wear, params, np.where(has, pop.assets.usable_kwh[idx], 0.0), temp, in_service,
+                                replace_hour)
 

@@ -107,7 +107,8 @@ def service_faults(issue_types: pd.DataFrame, homes: Homes, start_day: np.ndarra
             for e in range(counts[j]):
                 onset = start_day[j] + u_at[j, e] * window[j]
                 opened = onset + lag_days * (0.5 + u_lag[j, e])
-                resolution = max(0.1, issue["median_resolution_days"] * np.exp(params.resolution_log_sigma * z_res[j, e]))
+                resolution = max(0.1, issue["median_resolution_days"]
+                                 * np.exp(params.resolution_log_sigma * z_res[j, e]))
                 closed = opened + resolution
                 if opened >= end_day:
                     continue

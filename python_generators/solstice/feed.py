@@ -56,7 +56,8 @@ def telemetry_partitions(keys: np.ndarray, ids: np.ndarray, active: np.ndarray, 
     rate = defect_rate
     u = streams.uniform(seed, keys, "telemetry.defect", hours_total)[cols, hours] if rate else np.ones(n)
     b = defect_bands(params)
-    duplicate, gap, late = u < b[1] * rate, (u >= b[1] * rate) & (u < b[2] * rate), (u >= b[2] * rate) & (u < b[3] * rate)
+    duplicate, gap = u < b[1] * rate, (u >= b[1] * rate) & (u < b[2] * rate)
+    late = (u >= b[2] * rate) & (u < b[3] * rate)
     spike, negative = (u >= b[3] * rate) & (u < b[4] * rate), (u >= b[4] * rate) & (u < b[5] * rate)
     in_wh = (u >= b[5] * rate) & (u < rate)
 

@@ -329,7 +329,8 @@ def run_projects(terr: pd.DataFrame, homes: Homes, acquisition: Acquisition, ref
                          p.battery_lower_income_factor)
     return Project(permit_day=permit_day, install_day=install_day, pto_day=pto_day, cancel_day=cancel_day,
                    cancelled=cancelled, cancellation_reason=cancellation_reason, operating=pto_day >= 0,
-                   battery_attached=draw.u("proj.battery") < np.clip(attach_p, p.battery_attach_min, p.battery_attach_max))
+                   battery_attached=draw.u("proj.battery") < np.clip(attach_p, p.battery_attach_min,
+                                                                     p.battery_attach_max))
 
 
 # ----------------------------------------------------------------------------------------------- assets
@@ -408,7 +409,8 @@ def design_assets(terr: pd.DataFrame, homes: Homes, project: Project, ref: Refer
     az_factor = np.array([design[("azimuth", b)] for b in azimuth_band])
     sh_factor = np.array([design[("shading", b)] for b in shading_band])
     # The install tool's design estimate (PVWatts-style), not the simulated outcome.
-    expected_annual_kwh = np.round(kw_dc * yield_kwh * az_factor * sh_factor * (1 - (losses_pct - p.design_reference_losses_pct) / 100), 0)
+    expected_annual_kwh = np.round(kw_dc * yield_kwh * az_factor * sh_factor
+                                   * (1 - (losses_pct - p.design_reference_losses_pct) / 100), 0)
 
     bm = ref.battery_models.reset_index(drop=True)
     pick = streams.choice(draw.u("bat.model"), bm["market_share"])
@@ -418,7 +420,8 @@ def design_assets(terr: pd.DataFrame, homes: Homes, project: Project, ref: Refer
     risk = np.clip(terr["saifi_per_year"].to_numpy()[homes.t_idx] * terr["caidi_minutes"].to_numpy()[homes.t_idx]
                    / p.reserve_risk_reference_minutes, p.reserve_risk_min, p.reserve_risk_max)
     _, reserve_shares, reserves = _categories(ref, "battery_reserve")
-    reserve_choice = streams.choice(draw.u("bat.reserve") ** (p.reserve_exponent_base + p.reserve_exponent_willingness * homes.willingness), reserve_shares)
+    reserve_exponent = p.reserve_exponent_base + p.reserve_exponent_willingness * homes.willingness
+    reserve_choice = streams.choice(draw.u("bat.reserve") ** reserve_exponent, reserve_shares)
     has_program = np.isin(homes.territory, list(set(ref.programs["utility_territory"])))
     return Assets(
         module_watts=module_watts, module_count=module_count, kw_dc=kw_dc, kw_ac=np.round(kw_dc / dc_ac_ratio, 3),
@@ -516,18 +519,19 @@ def enroll(homes: Homes, project: Project, assets: Assets, programs: pd.DataFram
     availability = np.clip(homes.willingness + p.availability_sigma * draw.z("vpp.availability"), 0, 1)
     # A permanent opt-out (leaving the programme) is rarer for willing customers.
     years_enrolled = np.maximum(end_day - enroll_day, 0) / 365.0
-    p_leave = 1 - np.exp(-p.programme_leave_rate_per_year * (p.programme_leave_willingness_reference - homes.willingness)
-                         * years_enrolled)
+    p_leave = 1 - np.exp(-p.programme_leave_rate_per_year
+                         * (p.programme_leave_willingness_reference - homes.willingness) * years_enrolled)
     leaves = draw.u("vpp.leave") < p_leave
     program_id = np.empty(len(enrolled), dtype=object)
     for _, prog in programs.iterrows():
         program_id[homes.territory == prog["utility_territory"]] = prog["program_id"]
     return Enrollment(
         enrolled=enrolled, enroll_day=enroll_day,
-        participation_score=np.round(np.clip(homes.willingness + p.participation_score_sigma * draw.z("vpp.score"), 0, 1),
-                                     3),
-        availability_band=np.select([availability < p.availability_low_below, availability < p.availability_moderate_below],
-                                    ["low", "moderate"], "high"),
+        participation_score=np.round(
+            np.clip(homes.willingness + p.participation_score_sigma * draw.z("vpp.score"), 0, 1), 3),
+        availability_band=np.select(
+            [availability < p.availability_low_below, availability < p.availability_moderate_below],
+            ["low", "moderate"], "high"),
         opt_out_day=np.where(enrolled & leaves,
                              enroll_day + (draw.u("vpp.leave.at") * (end_day - enroll_day)).astype(int), -1),
         program_id=program_id,

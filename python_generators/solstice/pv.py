@@ -114,7 +114,8 @@ def ac_output(dc_kw_per_kw: np.ndarray, shade: np.ndarray, age_derate: np.ndarra
     pdc = dc_kw_per_kw * shade * age_derate * (roofs.kw_dc * (1 - roofs.losses_pct / 100.0))[None, :]
     pdc = np.where(solar_derate, pdc * derated_share, pdc)
     pdc = np.where(solar_off, 0.0, pdc)
-    pac = pvlib.inverter.pvwatts(pdc, pdc0=(roofs.kw_ac / inverter_efficiency)[None, :], eta_inv_nom=inverter_efficiency)
+    pac = pvlib.inverter.pvwatts(pdc, pdc0=(roofs.kw_ac / inverter_efficiency)[None, :],
+                                 eta_inv_nom=inverter_efficiency)
     return np.clip(np.nan_to_num(pac, nan=0.0), 0, None)
 
 
