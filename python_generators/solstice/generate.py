@@ -114,6 +114,7 @@ def generate(config: PackConfig, ref: Reference, out: Path, jobs: int = 1, start
     """Generate the pack into `out`. `jobs` worker processes started with `start_method` (default:
     default_start_method()); neither changes a byte of the output."""
     started = time.perf_counter()
+    start_method = start_method or default_start_method()  # a bad SOLSTICE_START_METHOD fails before any work
     check_disk_for_generate(config.to_dict(), out)
     staging = prepare_output(out, config)
     try:

@@ -16,6 +16,7 @@ import pyarrow.dataset as ds
 import pytest
 
 from solstice.config import resolve_pack
+from solstice.errors import ConfigError
 from solstice.pv import PlaneCache
 from solstice.generate import generate
 from solstice.weather import build_territories
@@ -194,6 +195,14 @@ def test_worker_start_method_does_not_change_a_byte(tmp_path, root, reference, s
     one, pooled = digest(tmp_path / "one"), digest(tmp_path / start_method)
     assert sum(name.startswith("fleet/telemetry_hourly/") for name in one) >= 5  # several batches, really split
     assert pooled == one
+
+
+def test_an_unknown_start_method_is_refused_before_any_work(tmp_path, root, reference, monkeypatch):
+    monkeypatch.setenv("SOLSTICE_START_METHOD", "thread")
+    config = resolve_pack(root, "dev", known_states=reference.states)
+    with pytest.raises(ConfigError, match="SOLSTICE_START_METHOD"):
+        generate(config, reference, tmp_path / "never", jobs=2)
+    assert not (tmp_path / "never").exists()
 
 
 def test_another_seed_gives_another_pack(tmp_path, root, reference, dev_raw, read_telemetry):
