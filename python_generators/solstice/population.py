@@ -25,6 +25,7 @@ import pyarrow as pa
 
 from . import customers, streams
 from .config import PackConfig
+from .errors import ReferenceDataError
 from .reference import Reference
 from .world import territory_code
 
@@ -193,8 +194,6 @@ def draw_homes(terr: pd.DataFrame, ref: Reference, n: int, params: PopulationPar
         tariff_type[mask] = group["tariff_type"].to_numpy()[pick]
     if any(v is None for v in tariff_id):
         missing = sorted(set(territory[[v is None for v in tariff_id]]))
-        from .errors import ReferenceDataError
-
         raise ReferenceDataError(f"seeds/utility_tariff_plans.csv has no plan for territory: {', '.join(missing)}.")
 
     home_types, home_shares, home_areas = _categories(ref, "home_type")
@@ -458,12 +457,16 @@ def sign_contracts(homes: Homes, project: Project, assets: Assets, ref: Referenc
     products = ref.products.reset_index(drop=True)
     pick = streams.choice(draw.u("ct.product"), products["product_weight"])
     subscription_type = products["subscription_type"].to_numpy()[pick]
+    # Term by product, from the product's term weights (seed household_attributes, contract_term_years).
     u_term = draw.u("ct.term")
-    term_years = np.select(
-        [subscription_type == "subscription_flex", subscription_type == "loan_like", subscription_type == "ppa"],
-        [1 + (u_term * 3).astype(int), np.array([10, 15, 20])[(u_term * 3).astype(int)],
-         np.where(u_term < 0.7, 25, 20)],
-        default=np.where(u_term < 0.6, 20, 25)).astype(np.int32)
+    term_years = np.zeros(len(subscription_type), dtype=np.int32)
+    terms = ref.household_attributes[ref.household_attributes["attribute"] == "contract_term_years"]
+    for product in np.unique(subscription_type):
+        rows = terms[terms["condition"] == product]
+        if rows.empty:
+            raise ReferenceDataError(f"seeds/household_attributes.csv has no contract_term_years rows for {product!r}.")
+        m = subscription_type == product
+        term_years[m] = rows["category"].astype(int).to_numpy()[streams.choice(u_term[m], rows["share"])]
     # Contract prices as sales quoted them (CRM facts, not computed bills): the design tool's expected
     # production valued at what a solar kWh saves on the home's tariff - self-consumed at the off-peak
     # rate, the rest exported - less the product's discount to the utility (PPAs and leases are sold 10-30 %

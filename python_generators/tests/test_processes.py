@@ -49,8 +49,10 @@ def test_every_process_parameter_class_finds_its_rows(reference):
 def test_household_attribute_shares_are_weights_of_known_categories(reference):
     table = reference.household_attributes
     assert (table["share"] >= 0).all()
-    # every condition's shares sum to 1, except the yes/no attributes (a share per condition) and the delay factors
-    grouped = table[~table["attribute"].isin(["central_ac", "battery_attach", "project_delay_factor"])]
+    # every condition's shares sum to 1, except the yes/no attributes (a share per condition), the delay factors and
+    # the contract terms (integer weights)
+    grouped = table[~table["attribute"].isin(["central_ac", "battery_attach", "project_delay_factor",
+                                              "contract_term_years"])]
     sums = grouped.groupby(["attribute", "condition"])["share"].sum()
     assert sums.to_numpy() == pytest.approx(1.0), sums[abs(sums - 1) > 1e-9]
     profiles = set(reference.attribute("roof_profile")["category"])
@@ -58,6 +60,9 @@ def test_household_attribute_shares_are_weights_of_known_categories(reference):
         assert set(table.loc[table["attribute"] == attribute, "condition"]) == profiles
     assert set(table.loc[table["attribute"] == "central_ac", "condition"]) == set(reference.territories["climate_zone"])
     assert set(table.loc[table["attribute"] == "battery_attach", "condition"]) == set(reference.tariffs["tariff_type"])
+    terms = table[table["attribute"] == "contract_term_years"]
+    assert set(terms["condition"]) == set(reference.products["subscription_type"])
+    assert terms["category"].astype(int).between(1, 30).all()
     shading = set(reference.design_factors.loc[reference.design_factors["factor_type"] == "shading", "band"])
     assert set(table.loc[table["attribute"] == "shading_band", "category"]) == shading
 
