@@ -110,12 +110,15 @@ def publish(staging: Path, out: Path) -> None:
     shutil.rmtree(old, ignore_errors=True)
 
 
-def generate(config: PackConfig, ref: Reference, out: Path, jobs: int = 1) -> dict:
+def generate(config: PackConfig, ref: Reference, out: Path, jobs: int = 1, start_method: str | None = None) -> dict:
+    """Generate the pack into `out`. `jobs` worker processes started with `start_method` (default:
+    default_start_method()); neither changes a byte of the output."""
     started = time.perf_counter()
+    start_method = start_method or default_start_method()  # a bad SOLSTICE_START_METHOD fails before any work
     check_disk_for_generate(config.to_dict(), out)
     staging = prepare_output(out, config)
     try:
-        counts = _generate_into(config, ref, staging, started, jobs)
+        counts = _generate_into(config, ref, staging, started, jobs, start_method)
         manifest = {
             "config": config.to_dict(),
             "generator_version": __version__,
@@ -149,23 +152,50 @@ def _simulate_batch(job):
     return idx, result, rows
 
 
+def default_start_method() -> str:
+    """`fork` where the platform has it (workers share the built world copy-on-write), else `spawn`.
+    SOLSTICE_START_METHOD (fork, spawn, forkserver) overrides it; the output does not depend on it."""
+    chosen = os.environ.get("SOLSTICE_START_METHOD")
+    available = multiprocessing.get_all_start_methods()
+    if chosen:
+        if chosen not in available:
+            raise ConfigError(f"SOLSTICE_START_METHOD={chosen!r} is not available here; use one of "
+                              f"{', '.join(available)}.")
+        return chosen
+    return "fork" if "fork" in available else "spawn"
+
+
+def _set_worker_state(simulator: Simulator, root: Path, part_prefix: str) -> None:
+    global _SIMULATOR, _ROOT, _PART_PREFIX
+    _SIMULATOR, _ROOT, _PART_PREFIX = simulator, root, part_prefix
+
+
+def _init_worker(state: tuple | None) -> None:
+    """Worker start: die quietly when the pool is terminated (only the main process cleans up), and take the
+    simulator - inherited under `fork`, received (pickled once per worker) under `spawn` / `forkserver`."""
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    if state is not None:
+        _set_worker_state(*state)
+
+
 @contextlib.contextmanager
-def _pool(workers: int):
-    """Worker processes forked after the shared world is built (copy-on-write), or none for one worker."""
+def _pool(workers: int, state: tuple, start_method: str | None = None):
+    """The batch simulator in this process (one worker) or in a pool of worker processes. Under `fork` the
+    workers inherit the shared world built before the pool starts; under `spawn` each receives a copy."""
+    _set_worker_state(*state)
     if workers <= 1:
         yield None
         return
-    with multiprocessing.get_context("fork").Pool(workers, initializer=_worker_signals) as pool:
+    method = start_method or default_start_method()
+    inherited = method == "fork"
+    with multiprocessing.get_context(method).Pool(workers, initializer=_init_worker,
+                                                  initargs=(None if inherited else state,)) as pool:
         yield pool
 
 
-def _worker_signals() -> None:
-    """Workers die quietly when the pool is terminated; only the main process cleans up."""
-    signal.signal(signal.SIGTERM, signal.SIG_DFL)
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
-
-
-def _generate_into(config: PackConfig, ref: Reference, root: Path, started: float, jobs: int) -> dict:
+def _generate_into(config: PackConfig, ref: Reference, root: Path, started: float, jobs: int,
+                   start_method: str | None = None) -> dict:
     counts: dict[str, int] = {}
     schemas = {table: arrow_schema(columns) for table, columns in raw_contract(ref.root).items()}
 
@@ -232,9 +262,8 @@ def _generate_into(config: PackConfig, ref: Reference, root: Path, started: floa
     emit("vpp/dispatch_calls", public_calls)
 
     # Households, batch by batch -----------------------------------------------------------------------
-    global _SIMULATOR, _ROOT, _PART_PREFIX
-    _SIMULATOR, _ROOT = Simulator(pop, clock, worlds, grid_outages, calls), root
-    _PART_PREFIX = f"part-s{config.shard[0]:03d}-" if config.shard[1] > 1 else "part-"
+    simulator = Simulator(pop, clock, worlds, grid_outages, calls)
+    part_prefix = f"part-s{config.shard[0]:03d}-" if config.shard[1] > 1 else "part-"
     churn_day = np.full(len(numbers), -1, dtype=np.int64)
     renew_day = np.full(len(numbers), -1, dtype=np.int64)
     tickets, responses = [], []
@@ -242,7 +271,7 @@ def _generate_into(config: PackConfig, ref: Reference, root: Path, started: floa
     batches = [np.arange(first, min(first + config.batch_size, len(numbers)))
                for first in range(0, len(numbers), config.batch_size)]
     households_started = time.perf_counter()
-    with _pool(min(jobs, len(batches))) as pool:
+    with _pool(min(jobs, len(batches)), (simulator, root, part_prefix), start_method) as pool:
         results = pool.imap(_simulate_batch, enumerate(batches)) if pool else map(_simulate_batch, enumerate(batches))
         for b, (idx, result, rows) in enumerate(results):
             churn_day[idx], renew_day[idx] = result.churn_day, result.renew_day

@@ -248,3 +248,26 @@ def outages(seed: int, hour_times: pd.DatetimeIndex, territory: pd.Series, hazar
             "major_event_flag": frame["major"].astype(bool),
         }
     )
+
+
+def home_grid_hours(outages: pd.DataFrame, feeders: np.ndarray, clock_start: pd.Timestamp, hours: int,
+                    storm_prep_hours: int) -> tuple[np.ndarray, np.ndarray]:
+    """(hours, homes) masks of the hours the grid is down at each home (its feeder's outage covers at least half
+    the hour), and of the storm-preparation hours before a major event (batteries top up from the grid; utilities
+    and installers advise charging ahead of forecast storms)."""
+    b = len(feeders)
+    down = np.zeros((hours, b), bool)
+    prep = np.zeros((hours, b), bool)
+    if outages.empty:
+        return down, prep
+    relevant = outages[outages["feeder_id"].isin(set(feeders))]
+    start_h = ((relevant["started_at"] - clock_start) / pd.Timedelta(hours=1)).to_numpy()
+    end_h = ((relevant["restored_at"] - clock_start) / pd.Timedelta(hours=1)).to_numpy()
+    for feeder, s, e, major in zip(relevant["feeder_id"], start_h, end_h, relevant["major_event_flag"]):
+        cols = np.flatnonzero(feeders == feeder)
+        h0, h1 = int(np.floor(s + 0.5)), int(np.floor(e + 0.5))
+        if h1 > h0:
+            down[max(h0, 0):min(h1, hours), cols[:, None]] = True
+        if major:
+            prep[max(h0 - storm_prep_hours, 0):max(min(h0, hours), 0), cols[:, None]] = True
+    return down, prep

@@ -68,6 +68,7 @@ REQUIRED = {
         "state": str, "month": int, "storm_share": float, "hazard": str, "temperature_link": float,
     },
     "solar_design_factors": {"factor_type": str, "band": str, "annual_factor": float},
+    "household_attributes": {"attribute": str, "condition": str, "category": str, "share": float, "source": str},
     "simulation_parameters": {"process": str, "parameter": str, "value": float, "unit": str, "source": str},
     "recs_end_use_by_state": {
         "state": str, "electric_heating_share": float, "resistance_share_of_electric": float,
@@ -180,6 +181,7 @@ class Reference:
     market_regions: pd.DataFrame
     storm_climatology: pd.DataFrame
     design_factors: pd.DataFrame
+    household_attributes: pd.DataFrame  # categorical draws of the population (shares and values by category)
     parameters: pd.DataFrame
     end_use_shares: pd.DataFrame  # per state: fuels and appliances (EIA RECS 2020), for the load model
 
@@ -196,6 +198,26 @@ class Reference:
                 f"(process, parameter, value, unit, source) or restore the file with "
                 f"`git checkout seeds/simulation_parameters.csv`.")
         return float(rows.iloc[0])
+
+    def attribute(self, name: str, condition: str = "*") -> pd.DataFrame:
+        """The categories of one household attribute (seeds/household_attributes.csv) within `condition`, in
+        seed order: columns category, share, value."""
+        table = self.household_attributes
+        rows = table[(table["attribute"] == name) & (table["condition"] == condition)]
+        if rows.empty:
+            raise ReferenceDataError(
+                f"seeds/household_attributes.csv has no rows for attribute {name!r} (condition {condition!r}); "
+                f"add them or restore the file with `git checkout seeds/household_attributes.csv`.")
+        return rows[["category", "share", "value"]].reset_index(drop=True)
+
+    def fill(self, parameters_class, prefix: str):
+        """A process's parameters dataclass filled field by field from the rows named `<prefix>_<field>`
+        (fields typed int are rounded to int)."""
+        values = {}
+        for field in dataclasses.fields(parameters_class):
+            value = self.parameter(f"{prefix}_{field.name}")
+            values[field.name] = int(round(value)) if field.type in (int, "int") else value
+        return parameters_class(**values)
 
 
 def load_reference(root: Path) -> Reference:
@@ -216,6 +238,7 @@ def load_reference(root: Path) -> Reference:
         market_regions=_read(seeds, "market_regions"),
         storm_climatology=_read(seeds, "storm_climatology"),
         design_factors=_read(seeds, "solar_design_factors"),
+        household_attributes=_read(seeds, "household_attributes"),
         parameters=_read(seeds, "simulation_parameters"),
         end_use_shares=_read(seeds, "recs_end_use_by_state"),
     )

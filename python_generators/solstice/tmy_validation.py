@@ -34,7 +34,7 @@ import pandas as pd
 import pvlib
 
 from .config import project_root, resolve_pack
-from .devices import PlaneCache
+from .pv import PlaneCache
 from .reference import load_reference
 from .weather import TerritoryWorld, build_territories, build_territory, distance_km
 from .world import Clock
@@ -167,9 +167,9 @@ def _world_from_tmy(frame: pd.DataFrame, meta: dict) -> TerritoryWorld:
     )
 
 
-def _ac_per_kw(world: TerritoryWorld, latitude: float) -> np.ndarray:
+def _ac_per_kw(world: TerritoryWorld, latitude: float, gamma_pdc: float) -> np.ndarray:
     """Hourly AC kWh of 1 kW DC on a south roof tilted at 20 degrees (PVWatts defaults: 14 % loss, DC/AC 1.2)."""
-    dc = PlaneCache({world.name: world}).get(world.name, np.array([20.0]), np.array([180.0]))[:, 0]
+    dc = PlaneCache({world.name: world}, gamma_pdc).get(world.name, np.array([20.0]), np.array([180.0]))[:, 0]
     return np.nan_to_num(pvlib.inverter.pvwatts(dc.astype(float) * 0.86, pdc0=1 / 1.2 / 0.96, eta_inv_nom=0.96))
 
 
@@ -190,6 +190,7 @@ def compare(seed: int = 42) -> list[TmyComparison]:
     reference = load_reference(root)
     config = resolve_pack(root, "mvp", seed=seed, start="2025-01", months=12, known_states=reference.states)
     territories = reference.territories.set_index("utility_territory")
+    gamma_pdc = reference.parameter("pv_temperature_coefficient_per_c")
     results = []
     for territory, (file, reader) in TMY_FILES.items():
         row = territories.loc[territory].copy()
@@ -200,9 +201,9 @@ def compare(seed: int = 42) -> list[TmyComparison]:
         real = _world_from_tmy(frame, meta)
         # Both on local standard time (TMY files ignore daylight saving time).
         standard = clock.times.tz_convert(f"Etc/GMT{-int(meta['TZ']):+d}")
-        synthetic_summary = _summaries(synthetic, _ac_per_kw(synthetic, row["latitude"]), standard.hour.to_numpy(),
+        synthetic_summary = _summaries(synthetic, _ac_per_kw(synthetic, row["latitude"], gamma_pdc), standard.hour.to_numpy(),
                                        standard.month.to_numpy(), np.asarray(standard.day_of_year))
-        real_summary = _summaries(real, _ac_per_kw(real, meta["latitude"]), real.local_hour, real.local_month,
+        real_summary = _summaries(real, _ac_per_kw(real, meta["latitude"], gamma_pdc), real.local_hour, real.local_month,
                                   real.local_day)
         keep = synthetic.in_pack
         synthetic_clear = _clear_ghi(row["latitude"], row["longitude"], row["altitude_m"], clock.times)

@@ -148,3 +148,49 @@ def test_fade_params_read_the_chemistry_seed_per_home():
     p = ageing.fade_params(seed, np.array(["nmc", "lfp", None]), 1.0)
     assert p.k_cal == pytest.approx([0.03, 0.02, 0.0])
     assert p.k_cyc == pytest.approx([0.0001, 0.00006, 0.0])
+
+
+@pytest.fixture(scope="module")
+def three_year_pack(tmp_path_factory, root, reference):
+    """The dev pack's 50 homes over 36 months (2024-2026), without feed defects: ageing needs years to show."""
+    from solstice.config import resolve_pack
+    from solstice.generate import generate
+
+    out = tmp_path_factory.mktemp("packs") / "dev-36"
+    config = resolve_pack(root, "dev", months=36, start="2024-01", defect_rate=0, known_states=reference.states)
+    generate(config, reference, out, jobs=1)
+    return out
+
+
+def test_batteries_lose_health_year_after_year_and_replacements_restore_it(three_year_pack):
+    """Over three calendar years every battery without a replacement reports less health each year (BLAST-Lite
+    form: a fraction of a point to a few points a year), and a replaced battery reports more after the swap."""
+    import duckdb
+
+    con = duckdb.connect()
+    telemetry = f"read_parquet('{three_year_pack}/fleet/telemetry_hourly/**/*.parquet', hive_partitioning = true)"
+    tickets = pd.read_parquet(three_year_pack / "support" / "service_tickets.parquet")
+    swapped = tickets[(tickets.issue_category == "battery_alert") & tickets.equipment_replaced_flag]
+    yearly = con.sql(f"""
+        select household_id, year(interval_start_at) as year, avg(battery_state_of_health_pct) as soh,
+               count(*) as hours
+        from {telemetry}
+        where battery_state_of_health_pct is not null and year(interval_start_at) between 2024 and 2026
+        group by all
+    """).df().pivot(index="household_id", columns="year", values="soh").dropna()
+    kept = yearly[~yearly.index.isin(swapped.household_id)]
+    assert len(kept) >= 5, "the 36-month dev pack should have batteries in service all three years"
+    loss = kept.diff(axis=1).iloc[:, 1:] * -1
+    assert (loss > 0).all().all(), loss
+    assert loss.stack().between(0.2, 6.0).all(), loss.stack().describe()
+
+    assert len(swapped) >= 1, "seed 42's 36-month dev pack has a battery replaced under warranty"
+    for _, ticket in swapped.iterrows():
+        before, after = con.sql(f"""
+            select avg(battery_state_of_health_pct) filter (where interval_start_at < timestamp '{ticket.opened_at}'
+                       - interval 30 day),
+                   max(battery_state_of_health_pct) filter (where interval_start_at > timestamp '{ticket.closed_at}')
+            from {telemetry}
+            where household_id = '{ticket.household_id}'
+        """).fetchall()[0]
+        assert after > before + 1, (ticket.household_id, before, after)

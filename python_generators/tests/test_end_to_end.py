@@ -140,7 +140,8 @@ def test_release_ships_the_validation_report(dev_release):
     report = workdir / "release" / "dev" / "validation" / "VALIDATION_REPORT.md"
     text = report.read_text()
     assert "validation: " in result.stdout + result.stderr
-    assert "| Annual consumption of baseline homes (gas heat, no EV) | CA |" in text
+    assert ("| Annual consumption of baseline homes (no programme heat pump or electrification, no EV; heating fuel at "
+            "the state's RECS mix) | CA |") in text
     assert "insufficient data" in text and "**FAIL**" not in text
     assert "## Weather process against real TMY weather" in text and "`723170TYA.CSV`" in text
     assert len(list(report.parent.glob("validation_*.png"))) >= 8

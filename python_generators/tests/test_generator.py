@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import multiprocessing
 from pathlib import Path
 
 import numpy as np
@@ -15,7 +16,8 @@ import pyarrow.dataset as ds
 import pytest
 
 from solstice.config import resolve_pack
-from solstice.devices import PlaneCache
+from solstice.errors import ConfigError
+from solstice.pv import PlaneCache
 from solstice.generate import generate
 from solstice.weather import build_territories
 from solstice.world import Clock
@@ -155,15 +157,17 @@ def test_south_roof_yield_matches_pvwatts(reference, year_of_weather):
     # DC/AC 1.2 at each city (seed territories.pvwatts_kwh_per_kw). Only the irradiance was calibrated.
     for _, row in reference.territories.iterrows():
         world = year_of_weather[row.utility_territory]
-        dc = PlaneCache({world.name: world}).get(world.name, np.array([20.0]), np.array([180.0]))[:, 0]
+        planes = PlaneCache({world.name: world}, reference.parameter("pv_temperature_coefficient_per_c"))
+        dc = planes.get(world.name, np.array([20.0]), np.array([180.0]))[:, 0]
         ac = pvlib.inverter.pvwatts(dc.astype(float) * 0.86, pdc0=1 / 1.2 / 0.96, eta_inv_nom=0.96)
         annual = np.nansum(np.where(world.in_pack, ac, 0))
         assert annual == pytest.approx(row.pvwatts_kwh_per_kw, rel=0.10), row.city
 
 
-def test_east_west_and_shaded_roofs_produce_less(year_of_weather):
+def test_east_west_and_shaded_roofs_produce_less(reference, year_of_weather):
     world = year_of_weather["Saguaro Power & Light"]
-    planes = PlaneCache({world.name: world}).get(world.name, np.array([22.6, 22.6, 22.6]), np.array([180.0, 90.0, 270.0]))
+    cache = PlaneCache({world.name: world}, reference.parameter("pv_temperature_coefficient_per_c"))
+    planes = cache.get(world.name, np.array([22.6, 22.6, 22.6]), np.array([180.0, 90.0, 270.0]))
     south, east, west = (np.nansum(np.where(world.in_pack, planes[:, i], 0)) for i in range(3))
     assert 0.75 < (east + west) / 2 / south < 0.95  # PVWatts: east-west arrays give 12-18 % less
 
@@ -177,6 +181,28 @@ def test_same_config_and_seed_give_identical_bytes(tmp_path, root, reference, de
     config = resolve_pack(root, "dev", known_states=reference.states)
     generate(config, reference, tmp_path / "again", jobs=2)  # worker count must not matter
     assert digest(tmp_path / "again") == digest(dev_raw)
+
+
+@pytest.mark.parametrize("start_method", ["fork", "spawn"])
+def test_worker_start_method_does_not_change_a_byte(tmp_path, root, reference, start_method):
+    """Batches of 10 homes in two worker processes, started by `fork` (inheriting the built world) or `spawn`
+    (receiving it pickled), write the same files as the same batches simulated in this process."""
+    if start_method not in multiprocessing.get_all_start_methods():
+        pytest.skip(f"{start_method} is not available on this platform")
+    config = resolve_pack(root, "dev", batch_size=10, known_states=reference.states)
+    generate(config, reference, tmp_path / "one", jobs=1)
+    generate(config, reference, tmp_path / start_method, jobs=2, start_method=start_method)
+    one, pooled = digest(tmp_path / "one"), digest(tmp_path / start_method)
+    assert sum(name.startswith("fleet/telemetry_hourly/") for name in one) >= 5  # several batches, really split
+    assert pooled == one
+
+
+def test_an_unknown_start_method_is_refused_before_any_work(tmp_path, root, reference, monkeypatch):
+    monkeypatch.setenv("SOLSTICE_START_METHOD", "thread")
+    config = resolve_pack(root, "dev", known_states=reference.states)
+    with pytest.raises(ConfigError, match="SOLSTICE_START_METHOD"):
+        generate(config, reference, tmp_path / "never", jobs=2)
+    assert not (tmp_path / "never").exists()
 
 
 def test_another_seed_gives_another_pack(tmp_path, root, reference, dev_raw, read_telemetry):

@@ -1,7 +1,8 @@
 -- Causal realism target: more service burden -> lower net customer value and higher churn likelihood
 -- Hypothesis: homes with service tickets beyond questions keep less net value and end their contracts more often
--- Effect size: untroubled minus troubled net value per home-month (at least 0.5 USD) and troubled over untroubled
---    churn rate (at least 1.3) (threshold in seed validation_targets, measured in val_causal_effects).
+-- Effect size: the fall of a home's net value in its trouble months below its own average, beyond untroubled
+--    homes' in the same state and month (at least 0.5 USD per month), and troubled over untroubled churn rate
+--    (at least 1.3) (thresholds in seed validation_targets, measured in val_causal_effects).
 -- Fails when the effect is measured on enough homes and falls short; packs too small for a verdict
 -- (the dev pack) report insufficient_data in validation_results instead.
 select

@@ -1,7 +1,8 @@
 -- Hours a home was in service but has no usable reading (never delivered, or quarantined), filled by a
 -- documented rule: copy the home's reading at the same UTC hour on the nearest day with one, looking up to
--- var('telemetry_fill_max_days') days back and forward (back first on a tie). A copied reading is a real,
--- internally balanced hour of the same home, so daily energy balances and bills stay consistent.
+-- var('telemetry_fill_max_days') days back and forward (back first on a tie); a home with no such day (e.g. in
+-- service only on the pack's last day) takes its nearest hour with a reading, up to 23 hours away. A copied
+-- reading is a real, internally balanced hour of the same home, so daily energy balances and bills stay consistent.
 -- Built month by month (local month of the missing hour); a month reads the readings of the days around it.
 {{ config(
     materialized='monthly_parquet',
@@ -48,6 +49,11 @@ counted as (
 day_offsets as (
     select generated_number - {{ var('telemetry_fill_max_days') }} - 1 as day_offset
     from ({{ dbt.generate_series(2 * var('telemetry_fill_max_days') + 1) }}) as series
+),
+
+hour_offsets as (
+    select generated_number - 24 as hour_offset
+    from ({{ dbt.generate_series(47) }}) as series
 ),
 
 clock_days as (
@@ -124,16 +130,29 @@ missing_hours as (
 ),
 
 source_hours as (
-    -- the same hour on each nearby day: where a missing hour may be copied from
+    -- where a missing hour may be copied from: the same hour on each nearby day, and as a last resort the
+    -- hours around it
     select
         missing_hours.household_id,
         missing_hours.interval_start_at,
         day_offsets.day_offset,
+        0 as hour_offset,
         {{ dbt.dateadd('day', 'day_offsets.day_offset', 'missing_hours.interval_start_at') }}
             as source_interval_start_at
     from missing_hours
     cross join day_offsets
     where day_offsets.day_offset != 0
+    union all
+    select
+        missing_hours.household_id,
+        missing_hours.interval_start_at,
+        0 as day_offset,
+        hour_offsets.hour_offset,
+        {{ dbt.dateadd('hour', 'hour_offsets.hour_offset', 'missing_hours.interval_start_at') }}
+            as source_interval_start_at
+    from missing_hours
+    cross join hour_offsets
+    where hour_offsets.hour_offset != 0
 ),
 
 nearby_readings as (
@@ -155,6 +174,7 @@ candidates as (
         source_hours.household_id,
         source_hours.interval_start_at,
         source_hours.day_offset,
+        source_hours.hour_offset,
         nearby_readings.solar_kwh,
         nearby_readings.load_kwh,
         nearby_readings.critical_load_kwh,
@@ -181,7 +201,8 @@ nearest as (
     select
         *,
         row_number() over (
-            partition by household_id, interval_start_at order by abs(day_offset), day_offset
+            partition by household_id, interval_start_at
+            order by hour_offset != 0, abs(day_offset), day_offset, abs(hour_offset), hour_offset
         ) as preference
     from candidates
 )
@@ -204,6 +225,7 @@ select
     grid_export_kwh,
     grid_up_flag,
     quality_flag,
-    day_offset as filled_from_day_offset
+    day_offset as filled_from_day_offset,
+    hour_offset as filled_from_hour_offset
 from nearest
 where preference = 1
