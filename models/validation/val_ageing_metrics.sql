@@ -98,10 +98,10 @@ replaced_hours as (
     select
         replaced.household_id,
         replaced.opened_at,
-        arg_max(
+        max_by(
             hours.battery_state_of_health_pct, hours.interval_start_at
         ) filter (where hours.interval_start_at < replaced.opened_at) as health_before_pct,
-        arg_min(
+        min_by(
             hours.battery_state_of_health_pct, hours.interval_start_at
         ) filter (where hours.interval_start_at > replaced.closed_at + interval 1 day) as health_after_pct
     from replaced

@@ -220,7 +220,7 @@ union all
 select
     'customer_acquisition_cost_p99_usd' as metric_id,
     channel as scope,
-    quantile_cont(cac_usd, 0.99) as measured_value,
+    percentile_cont(0.99) within group (order by cac_usd) as measured_value,
     count(*) as sample_size
 from acquisition
 group by channel

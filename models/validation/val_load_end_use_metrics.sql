@@ -103,7 +103,7 @@ final as (
     select
         'load_p99_daily_kwh' as metric_id,
         'all' as scope,
-        quantile_cont(load_kwh, 0.99) as measured_value,
+        percentile_cont(0.99) within group (order by load_kwh) as measured_value,
         count(*) as sample_size
     from home_days
     union all

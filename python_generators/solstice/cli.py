@@ -16,6 +16,7 @@ Solstice Residential Energy Simulation Pack.
 
   solstice generate --pack dev --out data/raw/dev   simulate the fleet and write raw Parquet
   solstice build    --pack dev                      dbt seed + build (all tests) on DuckDB
+  solstice build    --pack dev --target spark       the same on Apache Spark (local PySpark session)
   solstice release  --pack dev                      export the 14 marts to release/<pack>/
   solstice charts   --pack dev                      render the charts of the release again
   solstice validate --pack mvp                      the validation report against published references
@@ -75,6 +76,9 @@ def build_parser() -> argparse.ArgumentParser:
     build.add_argument("--rebuild-months", dest="rebuild_months", metavar="LIST",
                        help="recompute only these months (YYYY-MM,...) of the models built month by month; "
                             "the other months stay as built")
+    build.add_argument("--target", choices=["dev", "spark"], default="dev",
+                       help="the engine: dev = DuckDB (data/solstice_<pack>.duckdb, the default), spark = a local "
+                            "PySpark session (tables under data/spark_<pack>/; profiles.yml's `spark` target)")
 
     release = sub.add_parser("release", help="export the 14 schema tables to release/<pack>/ (Parquet, CSV, charts)",
                              description="Export the 14 marts of the last fully passing build to release/<pack>/: "
@@ -155,7 +159,8 @@ def _run(args) -> int:
     elif args.command == "build":
         months = [m.strip() for m in args.rebuild_months.split(",") if m.strip()] if args.rebuild_months else None
         builder.dbt_build(root, config.pack, Path(args.raw).resolve() if args.raw else raw, select=args.select,
-                          selector=args.selector, sub_daily=args.sub_daily, rebuild_months=months)
+                          selector=args.selector, sub_daily=args.sub_daily, rebuild_months=months,
+                          target=args.target)
     elif args.command == "release":
         builder.release(root, config.pack, raw)
     elif args.command == "charts":
