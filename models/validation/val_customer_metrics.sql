@@ -48,7 +48,7 @@ parameters as (
 ),
 
 home_years as (
-    select count(*) / 365.0 as home_years from days
+    select count(*) / 365 as home_years from days
 ),
 
 -- the lead source of each home's first signed project beside the channel its signature is attributed to
@@ -146,7 +146,8 @@ signings as (
         first_signatures.household_id,
         territory_savings.savings_per_dollar,
         -- days before the latest signature of the pack: how long ago the home adopted
-        max(first_signatures.signed_date) over () - first_signatures.signed_date as days_since_signature
+        {{ dbt.datediff('first_signatures.signed_date', 'max(first_signatures.signed_date) over ()', 'day') }}
+            as days_since_signature
     from (
         select
             household_id,

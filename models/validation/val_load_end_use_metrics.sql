@@ -29,7 +29,7 @@ home_totals as (
         sum(load_hvac_kwh) as hvac_kwh,
         sum(load_water_heating_kwh) as water_heating_kwh,
         max(load_kwh) as peak_hour_kwh,
-        count(*) / 24.0 as days_metered
+        count(*) / 24 as days_metered
     from readings
     group by household_id
 ),

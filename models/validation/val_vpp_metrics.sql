@@ -164,7 +164,7 @@ per_program as (
     select
         'vpp_event_hours' as metric_id,
         program_id as scope,
-        avg(duration_minutes / 60.0) as measured_value,
+        avg(duration_minutes / 60) as measured_value,
         count(*) as sample_size
     from calls
     group by program_id
@@ -191,7 +191,7 @@ fleet_wide as (
     select
         'vpp_kw_per_participating_home' as metric_id,
         'all' as scope,
-        avg(settled_kwh / (duration_minutes / 60.0)) filter (where participated_flag) as measured_value,
+        avg(settled_kwh / (duration_minutes / 60)) filter (where participated_flag) as measured_value,
         count(*) filter (where participated_flag) as sample_size
     from responses
     union all
