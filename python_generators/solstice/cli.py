@@ -15,7 +15,7 @@ DESCRIPTION = """\
 Solstice Residential Energy Simulation Pack.
 
   solstice generate --pack dev --out data/raw/dev   simulate the fleet and write raw Parquet
-  solstice generate --pack dev --spark local[2]     the same, the household batches as Spark tasks
+  solstice generate --pack dev --spark 'local[2]'   the same, the household batches as Spark tasks
   solstice build    --pack dev                      dbt seed + build (all tests) on DuckDB
   solstice build    --pack dev --target spark       the same on Apache Spark (local PySpark session)
   solstice release  --pack dev                      export the 14 marts to release/<pack>/

@@ -291,9 +291,9 @@ def _generate_into(config: PackConfig, ref: Reference, root: Path, started: floa
             responses.append(result.responses)
             telemetry_rows += rows
             per_batch = (time.perf_counter() - households_started) / (b + 1)
+            left = "" if runner is not None else f", about {per_batch * (len(batches) - b - 1):.0f} s left"
             log(f"households {idx[-1] + 1:,}/{len(numbers):,} (batch {b + 1}/{len(batches)}): "
-                f"{telemetry_rows:,} telemetry rows, {time.perf_counter() - started:.1f} s, "
-                f"about {per_batch * (len(batches) - b - 1):.0f} s left")
+                f"{telemetry_rows:,} telemetry rows, {time.perf_counter() - started:.1f} s{left}")
     counts["fleet/telemetry_hourly"] = telemetry_rows
 
     # Entity exports -------------------------------------------------------------------------------------
