@@ -138,7 +138,7 @@ class SparkBatches:
             rdd = context.parallelize(jobs, len(jobs)).map(functools.partial(_simulate_on_executor, shared))
             done = rdd.collect()  # in partition order = batch order
         finally:
-            shared.unpersist()
+            shared.destroy()  # the pickled world, on the driver and the executors
         workers = {pid for _, _, _, (_, pid) in done}
         local.log(f"{len(jobs)} household batches ran as {len({task for _, _, _, (task, _) in done})} Spark tasks "
                   f"in {len(workers)} Python worker process(es) on {context.master} "
