@@ -43,8 +43,8 @@ home_yields as (
         systems.shading_band,
         sum(days.solar_generation_kwh) / max(systems.expected_annual_kwh) as yield_to_design,
         (
-            {{ dbt.datediff('max(systems.commission_date)', 'max(pack_days.first_date)', 'day') }}
-            + {{ dbt.datediff('max(pack_days.first_date)', 'max(pack_days.last_date)', 'day') }} / 2
+            {{ dbt.datediff('max(systems.commission_date)', 'max(pack_days.first_date)', 'day') }}  -- noqa: LT05
+            + {{ dbt.datediff('max(pack_days.first_date)', 'max(pack_days.last_date)', 'day') }} / 2  -- noqa: LT05
         ) / 365.25 as age_years
     from days
     inner join systems on days.household_id = systems.household_id

@@ -39,7 +39,7 @@ season_years as (
     -- every calendar year the pack touches (packs are at most ten years long)
     select distinct year(pack.pack_start_date) + year_offsets.year_offset as season_year
     from pack
-    cross join (
+    cross join (  -- noqa: ST05
         select series.generated_number - 1 as year_offset from ({{ dbt.generate_series(11) }}) as series
     ) as year_offsets  -- noqa: ST05
 ),

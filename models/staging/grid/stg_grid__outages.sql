@@ -13,7 +13,7 @@ renamed as (
         cast(restored_at as {{ type_timestamp_tz() }}) as restored_at,
         cast(cause as string) as cause,
         cast(major_event_flag as boolean) as major_event_flag,
-        cast({{ dbt.datediff('started_at', 'restored_at', 'minute') }} as integer) as outage_duration_minutes
+        cast({{ dbt.datediff('started_at', 'restored_at', 'minute') }} as integer) as outage_duration_minutes  -- noqa: LT05
     from source
 )
 

@@ -12,7 +12,7 @@ renamed as (
         cast(event_start_at as {{ type_timestamp_tz() }}) as event_start_at,
         cast(event_end_at as {{ type_timestamp_tz() }}) as event_end_at,
         cast(requested_kw_per_device as double) as requested_kw_per_device,
-        cast({{ dbt.datediff('event_start_at', 'event_end_at', 'minute') }} as integer) as duration_minutes
+        cast({{ dbt.datediff('event_start_at', 'event_end_at', 'minute') }} as integer) as duration_minutes  -- noqa: LT05
     from source
 )
 
