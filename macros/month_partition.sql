@@ -15,13 +15,20 @@
     )
 {%- endmacro %}
 
-{#- Spark: the same bounds, from Spark SQL session variables (declared empty at the start of every run by
-    register_raw_sources, set per month by the Spark monthly_parquet). -#}
+{#- Spark: the same bounds, written into each month's query by the Spark monthly_parquet, which replaces the
+    marked nulls below with the month's dates (text in the query, not session state: models built side by side
+    on several threads share one Spark session). Outside a monthly build the nulls stay and keep every row. -#}
 {% macro spark__in_month_partition(column, margin_days=0) -%}
     (
-        {{ column }} >= coalesce(session.partition_start, date '1900-01-01') - interval {{ margin_days }} day
-        and {{ column }} < coalesce(session.partition_end, date '2200-01-01') + interval {{ margin_days }} day
+        {{ column }} >= coalesce({{ spark_partition_bound('start') }}, date '1900-01-01') - interval {{ margin_days }} day
+        and {{ column }} < coalesce({{ spark_partition_bound('end') }}, date '2200-01-01') + interval {{ margin_days }} day
     )
+{%- endmacro %}
+
+{#- The marked null standing for a month bound in a compiled query; `value` (a date literal) replaces it. -#}
+{% macro spark_partition_bound(bound, value=none) -%}
+    {%- set marker = 'cast(null as date) /* partition_' ~ bound ~ ' */' -%}
+    {{ return(marker if value is none else value) }}
 {%- endmacro %}
 
 {#- The pack's months as [{label: 'YYYY-MM', start: 'YYYY-MM-01', end: first day of the next month}], read

@@ -16,9 +16,6 @@
 
 {% macro spark__register_raw_sources() -%}
     {%- if execute -%}
-        {#- the month bounds of the models built month by month (spark__in_month_partition): empty = every row -#}
-        {%- do run_query('declare or replace variable partition_start date default null') -%}
-        {%- do run_query('declare or replace variable partition_end date default null') -%}
         {%- for node in graph.sources.values() -%}
             {%- set location = node.meta.get('external_location') or node.source_meta.get('external_location') -%}
             {%- if location -%}

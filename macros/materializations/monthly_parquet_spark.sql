@@ -3,8 +3,8 @@
     month column - built the Spark way: a Parquet table `<model>__by_month` partitioned by `month`
     ('YYYY-MM'), each month written by `insert overwrite ... partition (month = ...)`, which replaces that
     month's files only; the model's relation is a view over the table's columns less `month`.
-    The month bounds reach the model's `in_month_partition(...)` filters through Spark SQL session variables
-    (spark__in_month_partition). `--vars '{rebuild_months: [2025-03]}'` rewrites only the months named. -#}
+    The month bounds reach the model's `in_month_partition(...)` filters as date literals written into each
+    month's query (spark__in_month_partition). `--vars '{rebuild_months: [2025-03]}'` rewrites only the months named. -#}
 {% materialization monthly_parquet, adapter='spark' %}
     {%- set target_relation = this.incorporate(type='view') -%}
     {%- set storage = api.Relation.create(schema=this.schema, identifier=this.identifier ~ '__by_month',
@@ -57,18 +57,16 @@
     {%- endfor -%}
     {%- for month in todo -%}
         {%- set started = modules.datetime.datetime.now() -%}
-        {%- do run_query("set var partition_start = date '" ~ month.start ~ "'") -%}
-        {%- do run_query("set var partition_end = date '" ~ month.end ~ "'") -%}
+        {%- set month_sql = sql.replace(spark_partition_bound('start'), "date '" ~ month.start ~ "'")
+                               .replace(spark_partition_bound('end'), "date '" ~ month.end ~ "'") -%}
         {%- call statement('write_month') -%}
             insert overwrite table {{ storage }} partition (month = '{{ month.label }}')
-            select * from ({{ sql }}
+            select * from ({{ month_sql }}
             ){% if order_by %} order by {{ order_by }}{% endif %}
         {%- endcall -%}
         {{ log('    ' ~ this.identifier ~ ' ' ~ month.label ~ ' (' ~ loop.index ~ '/' ~ todo | length ~ ') in '
                ~ '%.1f' % (modules.datetime.datetime.now() - started).total_seconds() ~ ' s', info=true) }}
     {%- endfor -%}
-    {%- do run_query('set var partition_start = null') -%}
-    {%- do run_query('set var partition_end = null') -%}
 
     {#- The view reads the pack's months only, without the partition column. -#}
     {%- set labels = [] -%}
