@@ -15,13 +15,39 @@
     )
 {%- endmacro %}
 
+{#- Spark: the same bounds, written into each month's query by the Spark monthly_parquet, which replaces the
+    marked nulls below with the month's dates (text in the query, not session state: models built side by side
+    on several threads share one Spark session). Outside a monthly build the nulls stay and keep every row. -#}
+{% macro spark__in_month_partition(column, margin_days=0) -%}
+    (
+        {{ column }} >= coalesce({{ spark_partition_bound('start') }}, date '1900-01-01') - interval {{ margin_days }} day
+        and {{ column }} < coalesce({{ spark_partition_bound('end') }}, date '2200-01-01') + interval {{ margin_days }} day
+    )
+{%- endmacro %}
+
+{#- The marked null standing for a month bound in a compiled query; `value` (a date literal) replaces it. -#}
+{% macro spark_partition_bound(bound, value=none) -%}
+    {%- set marker = 'cast(null as date) /* partition_' ~ bound ~ ' */' -%}
+    {{ return(marker if value is none else value) }}
+{%- endmacro %}
+
 {#- The pack's months as [{label: 'YYYY-MM', start: 'YYYY-MM-01', end: first day of the next month}], read
     from the generated pack's manifest. `utc_tail` adds the month after the pack: the UTC hours of the last
     local day run into it. -#}
 {% macro pack_months(utc_tail=false) -%}
     {%- set raw_root = var('raw_root', env_var('DBT_PROJECT_DIR', '.') ~ '/data/raw/' ~ env_var('SOLSTICE_PACK', 'mvp')) -%}
     {%- set manifest = raw_root ~ '/_pack.json' -%}
-    {%- if execute -%}
+    {%- if execute and target.type != 'duckdb' -%}
+        {#- other engines: the pack's window as `solstice build` passes it (from the same manifest) -#}
+        {%- if not var('pack_start_date', none) or not var('pack_end_date', none) -%}
+            {{ exceptions.raise_compiler_error('the models built month by month need the pack window on ' ~ target.type
+                ~ ': run `solstice build --pack <name> --target ' ~ target.name ~ '` (it passes pack_start_date and '
+                ~ 'pack_end_date from ' ~ manifest ~ ').') }}
+        {%- endif -%}
+        {%- set first = modules.datetime.date.fromisoformat(var('pack_start_date')) -%}
+        {%- set end = modules.datetime.date.fromisoformat(var('pack_end_date')) -%}
+        {{ return(_months_between(first, end, utc_tail)) }}
+    {%- elif execute -%}
         {%- set found = run_query("select count(*) from glob('" ~ manifest ~ "')").columns[0].values()[0] -%}
         {%- if found == 0 -%}
             {{ exceptions.raise_compiler_error('no generated pack at ' ~ raw_root ~ ' (' ~ manifest
@@ -30,6 +56,12 @@
         {%- set window = run_query("select cast(config.start_date as date), cast(config.end_date as date) from read_json('"
                                    ~ manifest ~ "', records = true)").rows[0] -%}
         {%- set first, end = window[0], window[1] -%}
+        {{ return(_months_between(first, end, utc_tail)) }}
+    {%- endif -%}
+    {{ return([]) }}
+{%- endmacro %}
+
+{% macro _months_between(first, end, utc_tail) -%}
         {%- set count = (end.year - first.year) * 12 + end.month - first.month + (1 if end.day > 1 else 0)
                         + (1 if utc_tail else 0) -%}
         {%- set months = [] -%}
@@ -40,8 +72,6 @@
                                   'end': '%04d-%02d-01' % (next_year, next_month)}) -%}
         {%- endfor -%}
         {{ return(months) }}
-    {%- endif -%}
-    {{ return([]) }}
 {%- endmacro %}
 
 {#- Where a monthly model's partitions live: beside the database file, <database>.hourly/<model>. -#}

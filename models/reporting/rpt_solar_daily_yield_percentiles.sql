@@ -10,9 +10,9 @@ final as (
     select
         date,
         count(*) as homes_count,
-        quantile_cont(specific_yield_kwh_per_kw_dc, 0.1) as p10_yield_kwh_per_kw_dc,
-        quantile_cont(specific_yield_kwh_per_kw_dc, 0.5) as median_yield_kwh_per_kw_dc,
-        quantile_cont(specific_yield_kwh_per_kw_dc, 0.9) as p90_yield_kwh_per_kw_dc
+        percentile_cont(0.1) within group (order by specific_yield_kwh_per_kw_dc) as p10_yield_kwh_per_kw_dc,
+        percentile_cont(0.5) within group (order by specific_yield_kwh_per_kw_dc) as median_yield_kwh_per_kw_dc,
+        percentile_cont(0.9) within group (order by specific_yield_kwh_per_kw_dc) as p90_yield_kwh_per_kw_dc
     from yields
     group by date
 )

@@ -43,8 +43,8 @@ home_yields as (
         systems.shading_band,
         sum(days.solar_generation_kwh) / max(systems.expected_annual_kwh) as yield_to_design,
         (
-            max(pack_days.first_date) - max(systems.commission_date)
-            + max(pack_days.last_date - pack_days.first_date) / 2
+            {{ dbt.datediff('max(systems.commission_date)', 'max(pack_days.first_date)', 'day') }}  -- noqa: LT05
+            + {{ dbt.datediff('max(pack_days.first_date)', 'max(pack_days.last_date)', 'day') }} / 2  -- noqa: LT05
         ) / 365.25 as age_years
     from days
     inner join systems on days.household_id = systems.household_id
@@ -98,10 +98,10 @@ replaced_hours as (
     select
         replaced.household_id,
         replaced.opened_at,
-        arg_max(
+        max_by(
             hours.battery_state_of_health_pct, hours.interval_start_at
         ) filter (where hours.interval_start_at < replaced.opened_at) as health_before_pct,
-        arg_min(
+        min_by(
             hours.battery_state_of_health_pct, hours.interval_start_at
         ) filter (where hours.interval_start_at > replaced.closed_at + interval 1 day) as health_after_pct
     from replaced

@@ -246,7 +246,7 @@ burden_churn as (
 battery_home_years as (
     select
         households.outage_risk_band,
-        count(*) / 365.0 as home_years
+        count(*) / 365 as home_years
     from days
     inner join households on days.household_id = households.household_id
     where exists (

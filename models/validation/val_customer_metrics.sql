@@ -48,7 +48,7 @@ parameters as (
 ),
 
 home_years as (
-    select count(*) / 365.0 as home_years from days
+    select count(*) / 365 as home_years from days
 ),
 
 -- the lead source of each home's first signed project beside the channel its signature is attributed to
@@ -146,7 +146,8 @@ signings as (
         first_signatures.household_id,
         territory_savings.savings_per_dollar,
         -- days before the latest signature of the pack: how long ago the home adopted
-        max(first_signatures.signed_date) over () - first_signatures.signed_date as days_since_signature
+        {{ dbt.datediff('first_signatures.signed_date', 'max(first_signatures.signed_date) over ()', 'day') }}
+            as days_since_signature
     from (
         select
             household_id,
@@ -220,7 +221,7 @@ union all
 select
     'customer_acquisition_cost_p99_usd' as metric_id,
     channel as scope,
-    quantile_cont(cac_usd, 0.99) as measured_value,
+    percentile_cont(0.99) within group (order by cac_usd) as measured_value,
     count(*) as sample_size
 from acquisition
 group by channel

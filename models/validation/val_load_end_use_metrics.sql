@@ -29,7 +29,7 @@ home_totals as (
         sum(load_hvac_kwh) as hvac_kwh,
         sum(load_water_heating_kwh) as water_heating_kwh,
         max(load_kwh) as peak_hour_kwh,
-        count(*) / 24.0 as days_metered
+        count(*) / 24 as days_metered
     from readings
     group by household_id
 ),
@@ -103,7 +103,7 @@ final as (
     select
         'load_p99_daily_kwh' as metric_id,
         'all' as scope,
-        quantile_cont(load_kwh, 0.99) as measured_value,
+        percentile_cont(0.99) within group (order by load_kwh) as measured_value,
         count(*) as sample_size
     from home_days
     union all

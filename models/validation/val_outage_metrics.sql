@@ -17,7 +17,7 @@ households as (
 home_years as (
     select
         households.state,
-        count(*) / 365.0 as home_years
+        count(*) / 365 as home_years
     from days
     inner join households on days.household_id = households.household_id
     group by households.state

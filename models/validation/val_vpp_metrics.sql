@@ -39,7 +39,9 @@ season_years as (
     -- every calendar year the pack touches (packs are at most ten years long)
     select distinct year(pack.pack_start_date) + year_offsets.year_offset as season_year
     from pack
-    cross join (select unnest(range(0, 11)) as year_offset) as year_offsets  -- noqa: ST05
+    cross join (  -- noqa: ST05
+        select series.generated_number - 1 as year_offset from ({{ dbt.generate_series(11) }}) as series
+    ) as year_offsets  -- noqa: ST05
 ),
 
 -- seasons (local months) that lie wholly inside the pack
@@ -110,7 +112,7 @@ hot_day_season_days as (
     where
         programs.trigger = 'hot_day'
         and month(daily_max_temperature.local_date) between programs.season_start_month and programs.season_end_month
-        and isodow(daily_max_temperature.local_date) <= 5
+        and {{ iso_weekday('daily_max_temperature.local_date') }} <= 5
         and daily_max_temperature.local_date >= pack.pack_start_date
         and daily_max_temperature.local_date < pack.pack_end_date
 ),
@@ -162,7 +164,7 @@ per_program as (
     select
         'vpp_event_hours' as metric_id,
         program_id as scope,
-        avg(duration_minutes / 60.0) as measured_value,
+        avg(duration_minutes / 60) as measured_value,
         count(*) as sample_size
     from calls
     group by program_id
@@ -189,7 +191,7 @@ fleet_wide as (
     select
         'vpp_kw_per_participating_home' as metric_id,
         'all' as scope,
-        avg(settled_kwh / (duration_minutes / 60.0)) filter (where participated_flag) as measured_value,
+        avg(settled_kwh / (duration_minutes / 60)) filter (where participated_flag) as measured_value,
         count(*) filter (where participated_flag) as sample_size
     from responses
     union all

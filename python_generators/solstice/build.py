@@ -63,6 +63,11 @@ def hourly_path(root: Path, pack: str) -> Path:
     return database_path(root, pack).with_suffix(".hourly")
 
 
+def spark_path(root: Path, pack: str) -> Path:
+    """The Spark target's working state (Derby metastore_db/, spark-warehouse/, derby.log) for a pack."""
+    return work_dir(root) / "data" / f"spark_{pack}"
+
+
 def build_marker(root: Path, pack: str) -> Path:
     """Written only when `dbt build` passed; removed when a build starts. No marker, no release."""
     return database_path(root, pack).with_suffix(".build-passed.json")
@@ -99,6 +104,7 @@ def pack_manifest(raw: Path, pack: str | None = None) -> dict:
 def dbt_env(root: Path, pack: str) -> dict:
     env = dict(os.environ)
     env["SOLSTICE_DB"] = str(database_path(root, pack))
+    env["SOLSTICE_SPARK_DIR"] = str(spark_path(root, pack))
     env.setdefault("DBT_PROFILES_DIR", str(root))
     env.setdefault("DBT_SEND_ANONYMOUS_USAGE_STATS", "false")
     return env
@@ -130,10 +136,21 @@ def pack_vars(raw: Path, pack: str, sub_daily: bool | None = None, rebuild_month
     return vars_
 
 
+def spark_vars(raw: Path, pack: str) -> dict:
+    """What the Spark target reads from the pack manifest that Spark's file sources cannot (they skip files named
+    `_*`, such as _pack.json): its config and generator version, as the var `pack_manifest`."""
+    manifest = pack_manifest(raw, pack)
+    return {"pack_manifest": {"config": manifest["config"], "generator_version": manifest.get("generator_version")}}
+
+
 def dbt_build(root: Path, pack: str, raw: Path, select: str | None = None, sub_daily: bool | None = None,
-              rebuild_months: list[str] | None = None, selector: str | None = None) -> None:
+              rebuild_months: list[str] | None = None, selector: str | None = None, target: str = "dev") -> None:
     vars_ = pack_vars(raw, pack, sub_daily, rebuild_months)
     check_raw_pack(root, raw)
+    if target == "spark":
+        vars_.update(spark_vars(raw, pack))
+        _spark_build(root, pack, vars_, select, selector, rebuild_months)
+        return
     db = database_path(root, pack)
     db.parent.mkdir(parents=True, exist_ok=True)
     ensure_unlocked(db)
@@ -161,6 +178,22 @@ def dbt_build(root: Path, pack: str, raw: Path, select: str | None = None, sub_d
         marker.write_text(json.dumps({"pack": pack, "raw_root": str(raw.resolve()),
                                       "finished_at": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")}))
     log(f"dbt build finished in {time.perf_counter() - started:.1f} s -> {db}")
+
+
+def _spark_build(root: Path, pack: str, vars_: dict, select: str | None, selector: str | None,
+                 rebuild_months: list[str] | None) -> None:
+    """`dbt build --target spark`: the same project on a local PySpark session. Its metastore and tables live
+    under data/spark_<pack>/; a complete build starts from an empty one. The release is written from DuckDB
+    builds only, so a Spark build writes no release marker."""
+    state = spark_path(root, pack)
+    if not select and not selector and not rebuild_months:
+        shutil.rmtree(state, ignore_errors=True)
+    state.mkdir(parents=True, exist_ok=True)
+    started = time.perf_counter()
+    selection = ["--select", select, "--indirect-selection", "cautious"] if select else []
+    selection += ["--selector", selector] if selector else []
+    dbt_command(root, pack, ["build", "--target", "spark", *selection], vars_)
+    log(f"dbt build on Spark finished in {time.perf_counter() - started:.1f} s -> {state}")
 
 
 def release(root: Path, pack: str, raw: Path) -> Path:

@@ -15,7 +15,9 @@ DESCRIPTION = """\
 Solstice Residential Energy Simulation Pack.
 
   solstice generate --pack dev --out data/raw/dev   simulate the fleet and write raw Parquet
+  solstice generate --pack dev --spark 'local[2]'   the same, the household batches as Spark tasks
   solstice build    --pack dev                      dbt seed + build (all tests) on DuckDB
+  solstice build    --pack dev --target spark       the same on Apache Spark (local PySpark session)
   solstice release  --pack dev                      export the 14 marts to release/<pack>/
   solstice charts   --pack dev                      render the charts of the release again
   solstice validate --pack mvp                      the validation report against published references
@@ -47,6 +49,10 @@ def _add_pack_options(parser: argparse.ArgumentParser, overrides: bool) -> None:
         parser.add_argument("--jobs", type=int, metavar="N", default=min(os.cpu_count() or 1, 4),
                             help="worker processes for the household simulation (default: CPU cores, at most 4); "
                                  "the output does not depend on it")
+        parser.add_argument("--spark", nargs="?", const="local[*]", default=None, metavar="MASTER",
+                            help="simulate the household batches as Apache Spark tasks, one task per batch "
+                                 "(--batch-size homes), instead of --jobs processes: a local PySpark session on "
+                                 "every core, or the given master URL (e.g. local[2]); byte-identical output")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -75,6 +81,9 @@ def build_parser() -> argparse.ArgumentParser:
     build.add_argument("--rebuild-months", dest="rebuild_months", metavar="LIST",
                        help="recompute only these months (YYYY-MM,...) of the models built month by month; "
                             "the other months stay as built")
+    build.add_argument("--target", choices=["dev", "spark"], default="dev",
+                       help="the engine: dev = DuckDB (data/solstice_<pack>.duckdb, the default), spark = a local "
+                            "PySpark session (tables under data/spark_<pack>/; profiles.yml's `spark` target)")
 
     release = sub.add_parser("release", help="export the 14 schema tables to release/<pack>/ (Parquet, CSV, charts)",
                              description="Export the 14 marts of the last fully passing build to release/<pack>/: "
@@ -151,11 +160,12 @@ def _run(args) -> int:
 
     raw = work_dir(root) / "data" / "raw" / config.pack
     if args.command == "generate":
-        generate(config, ref, Path(args.out) if args.out else raw, jobs=args.jobs)
+        generate(config, ref, Path(args.out) if args.out else raw, jobs=args.jobs, spark=args.spark)
     elif args.command == "build":
         months = [m.strip() for m in args.rebuild_months.split(",") if m.strip()] if args.rebuild_months else None
         builder.dbt_build(root, config.pack, Path(args.raw).resolve() if args.raw else raw, select=args.select,
-                          selector=args.selector, sub_daily=args.sub_daily, rebuild_months=months)
+                          selector=args.selector, sub_daily=args.sub_daily, rebuild_months=months,
+                          target=args.target)
     elif args.command == "release":
         builder.release(root, config.pack, raw)
     elif args.command == "charts":
@@ -164,7 +174,7 @@ def _run(args) -> int:
         counts = builder.validate(root, config.pack, raw)
         return 1 if counts.get("fail", 0) or counts.get("tmy_fail", 0) else 0
     elif args.command == "pack":
-        generate(config, ref, raw, jobs=args.jobs)
+        generate(config, ref, raw, jobs=args.jobs, spark=args.spark)
         builder.dbt_build(root, config.pack, raw)
         builder.release(root, config.pack, raw)
     return 0

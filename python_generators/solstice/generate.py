@@ -110,25 +110,33 @@ def publish(staging: Path, out: Path) -> None:
     shutil.rmtree(old, ignore_errors=True)
 
 
-def generate(config: PackConfig, ref: Reference, out: Path, jobs: int = 1, start_method: str | None = None) -> dict:
+def generate(config: PackConfig, ref: Reference, out: Path, jobs: int = 1, start_method: str | None = None,
+             spark: str | None = None) -> dict:
     """Generate the pack into `out`. `jobs` worker processes started with `start_method` (default:
-    default_start_method()); neither changes a byte of the output."""
+    default_start_method()), or, with `spark` (a Spark master URL such as local[2]), one Spark task per
+    household batch (spark_generate.py); none of them changes a byte of the output."""
     started = time.perf_counter()
     start_method = start_method or default_start_method()  # a bad SOLSTICE_START_METHOD fails before any work
     check_disk_for_generate(config.to_dict(), out)
-    staging = prepare_output(out, config)
-    try:
-        counts = _generate_into(config, ref, staging, started, jobs, start_method)
-        manifest = {
-            "config": config.to_dict(),
-            "generator_version": __version__,
-            "row_counts": counts,
-        }
-        (staging / MANIFEST).write_text(json.dumps(manifest, indent=2, sort_keys=True) + "\n")
-        publish(staging, out)
-    except BaseException:
-        shutil.rmtree(staging, ignore_errors=True)
-        raise
+    with contextlib.ExitStack() as stack:
+        runner = None
+        if spark is not None:  # Spark starts (or says why it cannot) before anything is written
+            from .spark_generate import SparkBatches, spark_session
+
+            runner = SparkBatches(stack.enter_context(spark_session(spark)))
+        staging = prepare_output(out, config)
+        try:
+            counts = _generate_into(config, ref, staging, started, jobs, start_method, runner)
+            manifest = {
+                "config": config.to_dict(),
+                "generator_version": __version__,
+                "row_counts": counts,
+            }
+            (staging / MANIFEST).write_text(json.dumps(manifest, indent=2, sort_keys=True) + "\n")
+            publish(staging, out)
+        except BaseException:
+            shutil.rmtree(staging, ignore_errors=True)
+            raise
     log(f"done: {sum(counts.values()):,} raw rows in {time.perf_counter() - started:.1f} s -> {out}")
     return counts
 
@@ -195,7 +203,7 @@ def _pool(workers: int, state: tuple, start_method: str | None = None):
 
 
 def _generate_into(config: PackConfig, ref: Reference, root: Path, started: float, jobs: int,
-                   start_method: str | None = None) -> dict:
+                   start_method: str | None = None, runner=None) -> dict:
     counts: dict[str, int] = {}
     schemas = {table: arrow_schema(columns) for table, columns in raw_contract(ref.root).items()}
 
@@ -271,17 +279,21 @@ def _generate_into(config: PackConfig, ref: Reference, root: Path, started: floa
     batches = [np.arange(first, min(first + config.batch_size, len(numbers)))
                for first in range(0, len(numbers), config.batch_size)]
     households_started = time.perf_counter()
-    with _pool(min(jobs, len(batches)), (simulator, root, part_prefix), start_method) as pool:
-        results = pool.imap(_simulate_batch, enumerate(batches)) if pool else map(_simulate_batch, enumerate(batches))
+    with contextlib.ExitStack() as stack:
+        if runner is not None:  # Spark: one task per batch, the same _simulate_batch on the executors
+            results = runner.run((simulator, root, part_prefix), list(enumerate(batches)))
+        else:
+            pool = stack.enter_context(_pool(min(jobs, len(batches)), (simulator, root, part_prefix), start_method))
+            results = pool.imap(_simulate_batch, enumerate(batches)) if pool else map(_simulate_batch, enumerate(batches))
         for b, (idx, result, rows) in enumerate(results):
             churn_day[idx], renew_day[idx] = result.churn_day, result.renew_day
             tickets.append(result.tickets)
             responses.append(result.responses)
             telemetry_rows += rows
             per_batch = (time.perf_counter() - households_started) / (b + 1)
+            left = "" if runner is not None else f", about {per_batch * (len(batches) - b - 1):.0f} s left"
             log(f"households {idx[-1] + 1:,}/{len(numbers):,} (batch {b + 1}/{len(batches)}): "
-                f"{telemetry_rows:,} telemetry rows, {time.perf_counter() - started:.1f} s, "
-                f"about {per_batch * (len(batches) - b - 1):.0f} s left")
+                f"{telemetry_rows:,} telemetry rows, {time.perf_counter() - started:.1f} s{left}")
     counts["fleet/telemetry_hourly"] = telemetry_rows
 
     # Entity exports -------------------------------------------------------------------------------------

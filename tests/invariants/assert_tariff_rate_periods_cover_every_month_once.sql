@@ -11,7 +11,8 @@ tariffs as (
 ),
 
 calendar_months as (
-    select unnest(generate_series(1, 12)) as calendar_month
+    select series.generated_number as calendar_month
+    from ({{ dbt.generate_series(12) }}) as series
 ),
 
 covered as (

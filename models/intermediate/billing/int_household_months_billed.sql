@@ -132,7 +132,7 @@ bank_changes as (
         credit_true_up != 'carry_forward' and (month_index - true_up_month_of_year) % 12 = 0 as is_true_up_month,
         case
             when credit_true_up = 'carry_forward' then 0
-            else cast(floor((month_index - true_up_month_of_year - 1) / 12.0) as integer)
+            else cast(floor((month_index - true_up_month_of_year - 1) / 12) as integer)
         end as bank_year
     from bank_years
 ),

@@ -30,7 +30,7 @@ localized as (
 final as (
     select
         *,
-        cast(ceil(resolution_seconds / 86400.0) as integer) as resolution_days
+        cast(ceil(resolution_seconds / 86400) as integer) as resolution_days
     from localized
 )
 

@@ -20,9 +20,9 @@ readings as (
     select
         household_id,
         min(interval_start_at) as first_reading_at,
-        arg_min(battery_state_of_health_pct, interval_start_at) as first_state_of_health_pct,
+        min_by(battery_state_of_health_pct, interval_start_at) as first_state_of_health_pct,
         max(interval_start_at) as last_reading_at,
-        arg_max(battery_state_of_health_pct, interval_start_at) as last_state_of_health_pct
+        max_by(battery_state_of_health_pct, interval_start_at) as last_state_of_health_pct
     from hours
     where battery_state_of_health_pct is not null
     group by household_id
@@ -53,7 +53,7 @@ unit_ages as (
             {{ epoch_seconds('readings.last_reading_at') }}
             - coalesce(
                 {{ epoch_seconds('replacements.replaced_at') }},
-                {{ epoch_seconds('cast(batteries.install_date as timestamp with time zone)') }}
+                {{ epoch_seconds('cast(batteries.install_date as ' ~ type_timestamp_tz() ~ ')') }}
             )
         ) / (365.25 * 86400) as unit_age_years
     from batteries

@@ -33,8 +33,8 @@ utc_hours as (
 clock as (
     select
         time_zones.time_zone,
-        cast(utc_hours.date_hour as timestamp with time zone) as interval_start_at,
-        {{ to_local_timestamp("cast(utc_hours.date_hour as timestamp with time zone)", 'time_zones.time_zone') }}
+        cast(utc_hours.date_hour as {{ type_timestamp_tz() }}) as interval_start_at,
+        {{ to_local_timestamp('cast(utc_hours.date_hour as ' ~ type_timestamp_tz() ~ ')', 'time_zones.time_zone') }}
             as interval_start_local
     from utc_hours
     cross join time_zones
@@ -48,7 +48,7 @@ final as (
         cast(clock.interval_start_local as date) as local_date,
         cast(extract(hour from clock.interval_start_local) as integer) as local_hour,
         cast(extract(month from clock.interval_start_local) as integer) as local_month,
-        cast(extract(isodow from clock.interval_start_local) as integer) as local_iso_weekday,
+        cast({{ iso_weekday('clock.interval_start_local') }} as integer) as local_iso_weekday,
         -- 24, or 23 / 25 on the days daylight saving time starts / ends
         count(*) over (partition by clock.time_zone, cast(clock.interval_start_local as date)) as hours_in_local_day
     from clock

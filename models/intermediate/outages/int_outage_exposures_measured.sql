@@ -33,7 +33,7 @@ per_exposure as (
         {{ exact_sum('critical_load_served_kwh') }} as critical_load_served_kwh,
         {{ exact_sum('critical_load_needed_kwh') }} as critical_load_needed_kwh,
         {{ exact_sum('unserved_load_kwh') }} as unserved_load_kwh,
-        {{ exact_sum('backup_minutes') }} / 60.0 as backup_duration_hours,
+        {{ exact_sum('backup_minutes') }} / 60 as backup_duration_hours,
         min(case when islanded_flag and battery_in_service_flag then state_of_charge_pct end)
             as lowest_state_of_charge_pct
     from hours

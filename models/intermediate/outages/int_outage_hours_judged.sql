@@ -78,9 +78,9 @@ final as (
         state_of_charge_pct,
         backup_limit,
         backup_covered_flag,
-        hour_served_kwh * outage_minutes_in_hour / 60.0 as critical_load_served_kwh,
-        hour_needed_kwh * outage_minutes_in_hour / 60.0 as critical_load_needed_kwh,
-        (hour_needed_kwh - hour_served_kwh) * outage_minutes_in_hour / 60.0 as unserved_load_kwh,
+        hour_served_kwh * outage_minutes_in_hour / 60 as critical_load_served_kwh,
+        hour_needed_kwh * outage_minutes_in_hour / 60 as critical_load_needed_kwh,
+        (hour_needed_kwh - hour_served_kwh) * outage_minutes_in_hour / 60 as unserved_load_kwh,
         case
             when not islanded_flag or not battery_in_service_flag then 0.0
             when backup_covered_flag then cast(outage_minutes_in_hour as double)

@@ -6,11 +6,11 @@ source as (
 
 renamed as (
     select
-        cast(touch_id as varchar) as touch_id,
-        cast(household_id as varchar) as household_id,
-        cast(touched_at as timestamp with time zone) as touched_at,
-        cast(channel as varchar) as channel,
-        cast(campaign_type as varchar) as campaign_type,
+        cast(touch_id as string) as touch_id,
+        cast(household_id as string) as household_id,
+        cast(touched_at as {{ type_timestamp_tz() }}) as touched_at,
+        cast(channel as string) as channel,
+        cast(campaign_type as string) as campaign_type,
         cast(cost_usd as double) as cost_usd
     from source
 )

@@ -6,9 +6,9 @@ source as (
 
 renamed as (
     select
-        cast(contract_id as varchar) as contract_id,
-        cast(household_id as varchar) as household_id,
-        cast(subscription_type as varchar) as subscription_type,
+        cast(contract_id as string) as contract_id,
+        cast(household_id as string) as household_id,
+        cast(subscription_type as string) as subscription_type,
         cast(term_years as integer) as term_years,
         cast(contract_start_date as date) as contract_start_date,
         cast(monthly_minimum_payment_usd as double) as monthly_minimum_payment_usd,

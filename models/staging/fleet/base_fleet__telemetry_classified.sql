@@ -21,11 +21,11 @@ extra_copies as (
 
 typed as (
     select
-        cast(household_id as varchar) as household_id,
-        cast(interval_start_at as timestamp with time zone) as interval_start_at,
-        cast(received_at as timestamp with time zone) as received_at,
-        cast(energy_unit as varchar) as energy_unit,
-        case cast(energy_unit as varchar) when 'kWh' then 1.0 when 'Wh' then 0.001 end as kwh_per_unit,
+        cast(household_id as string) as household_id,
+        cast(interval_start_at as {{ type_timestamp_tz() }}) as interval_start_at,
+        cast(received_at as {{ type_timestamp_tz() }}) as received_at,
+        cast(energy_unit as string) as energy_unit,
+        case cast(energy_unit as string) when 'kWh' then 1.0 when 'Wh' then 0.001 end as kwh_per_unit,
         cast(solar_kwh as double) as solar_reading,
         cast(load_kwh as double) as load_reading,
         cast(critical_load_kwh as double) as critical_load_reading,
@@ -40,7 +40,7 @@ typed as (
         cast(state_of_charge_pct as double) as state_of_charge_pct,
         cast(battery_state_of_health_pct as double) as battery_state_of_health_pct,
         cast(grid_up_flag as boolean) as grid_up_flag,
-        cast(quality_flag as varchar) as quality_flag
+        cast(quality_flag as string) as quality_flag
     from source
 ),
 

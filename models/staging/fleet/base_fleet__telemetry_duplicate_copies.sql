@@ -8,10 +8,10 @@ with
 
 source as (
     select
-        cast(household_id as varchar) as household_id,
-        cast(interval_start_at as timestamp with time zone) as interval_start_at,
-        cast(received_at as timestamp with time zone) as received_at,
-        {{ epoch_seconds('cast(interval_start_at as timestamp with time zone)') }} // 3600 as epoch_hour
+        cast(household_id as string) as household_id,
+        cast(interval_start_at as {{ type_timestamp_tz() }}) as interval_start_at,
+        cast(received_at as {{ type_timestamp_tz() }}) as received_at,
+        {{ int_div(epoch_seconds('cast(interval_start_at as ' ~ type_timestamp_tz() ~ ')'), 3600) }} as epoch_hour
     from {{ source('fleet', 'telemetry_hourly') }}
     where {{ in_month_partition('interval_start_at') }}
 ),
@@ -22,9 +22,9 @@ repeating_days as (
     -- keeps the hash table 24 times smaller: the difference between minutes and seconds on a large pack.
     select
         household_id,
-        epoch_hour // 24 as epoch_day
+        {{ int_div('epoch_hour', 24) }} as epoch_day
     from source
-    group by household_id, epoch_hour // 24
+    group by household_id, {{ int_div('epoch_hour', 24) }}
     having sum(cast(1 as bigint) << (epoch_hour % 24)) != bit_or(cast(1 as bigint) << (epoch_hour % 24))
 ),
 
@@ -40,7 +40,7 @@ copies as (
     inner join repeating_days
         on
             source.household_id = repeating_days.household_id
-            and source.epoch_hour // 24 = repeating_days.epoch_day
+            and {{ int_div('source.epoch_hour', 24) }} = repeating_days.epoch_day
 )
 
 select

@@ -6,14 +6,14 @@ source as (
 
 renamed as (
     select
-        cast(outage_id as varchar) as outage_id,
-        cast(utility_territory as varchar) as utility_territory,
-        cast(feeder_id as varchar) as feeder_id,
-        cast(started_at as timestamp with time zone) as started_at,
-        cast(restored_at as timestamp with time zone) as restored_at,
-        cast(cause as varchar) as cause,
+        cast(outage_id as string) as outage_id,
+        cast(utility_territory as string) as utility_territory,
+        cast(feeder_id as string) as feeder_id,
+        cast(started_at as {{ type_timestamp_tz() }}) as started_at,
+        cast(restored_at as {{ type_timestamp_tz() }}) as restored_at,
+        cast(cause as string) as cause,
         cast(major_event_flag as boolean) as major_event_flag,
-        cast(date_diff('minute', started_at, restored_at) as integer) as outage_duration_minutes
+        cast({{ dbt.datediff('started_at', 'restored_at', 'minute') }} as integer) as outage_duration_minutes  -- noqa: LT05
     from source
 )
 

@@ -6,8 +6,8 @@ source as (
 
 renamed as (
     select
-        cast(utility_territory as varchar) as utility_territory,
-        cast(observed_at as timestamp with time zone) as observed_at,
+        cast(utility_territory as string) as utility_territory,
+        cast(observed_at as {{ type_timestamp_tz() }}) as observed_at,
         cast(ghi_w_m2 as double) as ghi_w_m2,
         cast(dni_w_m2 as double) as dni_w_m2,
         cast(dhi_w_m2 as double) as dhi_w_m2,

@@ -6,11 +6,11 @@ source as (
 
 renamed as (
     select
-        cast(battery_id as varchar) as battery_id,
-        cast(household_id as varchar) as household_id,
-        cast(project_id as varchar) as project_id,
-        cast(battery_model as varchar) as battery_model,
-        cast(chemistry as varchar) as chemistry,
+        cast(battery_id as string) as battery_id,
+        cast(household_id as string) as household_id,
+        cast(project_id as string) as project_id,
+        cast(battery_model as string) as battery_model,
+        cast(chemistry as string) as chemistry,
         cast(usable_kwh as double) as usable_kwh,
         cast(power_kw as double) as power_kw,
         cast(round_trip_efficiency as double) as round_trip_efficiency,
