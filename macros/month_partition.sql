@@ -25,10 +25,9 @@
     )
 {%- endmacro %}
 
-{#- The marked null standing for a month bound in a compiled query; `value` (a date literal) replaces it. -#}
-{% macro spark_partition_bound(bound, value=none) -%}
-    {%- set marker = 'cast(null as date) /* partition_' ~ bound ~ ' */' -%}
-    {{ return(marker if value is none else value) }}
+{#- The marked null standing for a month bound (`start` or `end`) in a compiled query. -#}
+{% macro spark_partition_bound(bound) -%}
+    {{ return('cast(null as date) /* partition_' ~ bound ~ ' */') }}
 {%- endmacro %}
 
 {#- The pack's months as [{label: 'YYYY-MM', start: 'YYYY-MM-01', end: first day of the next month}], read

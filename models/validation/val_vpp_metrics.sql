@@ -41,7 +41,7 @@ season_years as (
     from pack
     cross join (  -- noqa: ST05
         select series.generated_number - 1 as year_offset from ({{ dbt.generate_series(11) }}) as series
-    ) as year_offsets  -- noqa: ST05
+    ) as year_offsets
 ),
 
 -- seasons (local months) that lie wholly inside the pack
