@@ -28,7 +28,7 @@ from .devices import Simulator
 from .errors import ConfigError
 from .population import Population
 from .reference import Reference
-from .resources import check_disk_for_generate
+from .resources import check_disk_for_generate, keep_freed_memory
 from .validate import arrow_schema, raw_contract
 from . import hazards, markets
 from .programmes import CALL_PARAMETERS, schedule_calls, territory_days
@@ -149,6 +149,7 @@ _PART_PREFIX = "part-"
 def _simulate_batch(job):
     """Simulate one batch and write its telemetry parts; returns only the small per-household results."""
     b, idx = job
+    keep_freed_memory()  # in every worker, however it was started (pool, spawn, Spark executor)
     result = _SIMULATOR.run(idx)
     rows = 0
     for month, table in result.telemetry.items():

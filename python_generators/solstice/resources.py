@@ -3,6 +3,7 @@ out of either in words that name the pack, the need and the setting to change.""
 
 from __future__ import annotations
 
+import ctypes
 import json
 import os
 import shutil
@@ -61,6 +62,26 @@ def check_disk_for_build(root: Path, pack: str, raw: Path, sub_daily: bool) -> N
 
     _require("build and release", home_hours(config) * per_hour + SPILL_HEADROOM_BYTES, work_dir(root) / "data",
              config)
+
+
+def keep_freed_memory() -> None:
+    """Let this process reuse the memory it frees instead of handing it back to the kernel.
+
+    glibc serves every allocation above its mmap threshold (at most 32 MiB by default) straight from the kernel
+    and returns it on free, and trims its heap as it shrinks; the generator frees and reallocates arrays of
+    (hours x homes) all the time, so the kernel zeroed and faulted in the same memory again and again: 1,000
+    homes x 12 months on one worker spent 9.8 of its 24.8 s in the kernel (3 times the page faults). With a high
+    threshold, no trimming and a large top pad, freed arrays are reused in place (19.2 s, 4.3 s system time,
+    the same output and peak memory). Elsewhere than glibc (macOS, musl) this does nothing."""
+    try:
+        libc = ctypes.CDLL("libc.so.6")
+        mallopt = libc.mallopt
+    except (OSError, AttributeError):
+        return
+    m_trim_threshold, m_top_pad, m_mmap_threshold = -1, -2, -3  # <malloc.h>
+    mallopt(m_mmap_threshold, 1 << 30)
+    mallopt(m_trim_threshold, 2 ** 31 - 1)
+    mallopt(m_top_pad, 1 << 30)
 
 
 def memory_limit() -> str:

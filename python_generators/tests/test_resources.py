@@ -4,6 +4,9 @@ fix; a build that ran out of memory or disk says so in words that name the pack,
 from __future__ import annotations
 
 import json
+import os
+import subprocess
+import sys
 
 import pytest
 
@@ -55,3 +58,35 @@ def test_out_of_disk_is_explained(tmp_path):
 def test_other_failures_are_left_to_dbt_output(tmp_path):
     _run_results(tmp_path, "Binder Error: column x not found")
     explain_resource_failure(tmp_path, {"pack": "dev", "households": 50, "months": 2})  # no exception
+
+
+REUSE_SCRIPT = """
+import resource, sys
+import numpy as np
+from solstice.resources import keep_freed_memory
+
+def faults_of_a_second_array():
+    np.ones(8 * 2**20).sum()  # 64 MiB, allocated, touched and freed
+    before = resource.getrusage(resource.RUSAGE_SELF).ru_minflt
+    np.ones(8 * 2**20).sum()  # the same size again
+    return resource.getrusage(resource.RUSAGE_SELF).ru_minflt - before
+
+default = faults_of_a_second_array()
+keep_freed_memory()
+kept = faults_of_a_second_array()
+print(default, kept)
+"""
+
+
+@pytest.mark.skipif(not hasattr(os, "confstr") or "glibc" not in (os.confstr("CS_GNU_LIBC_VERSION") or ""),
+                    reason="glibc's allocator only")
+def test_freed_arrays_are_reused_instead_of_faulted_in_again():
+    """The generator reallocates (hours x homes) arrays all the time: after keep_freed_memory() a freed 64 MiB
+    array's memory serves the next one (no page faults), where glibc's default hands it back to the kernel and
+    faults 16,384 fresh pages in again."""
+    # 4 KiB pages, so faults count pages (numpy asks for huge pages on large arrays otherwise)
+    env = {**os.environ, "NUMPY_MADVISE_HUGEPAGE": "0"}
+    result = subprocess.run([sys.executable, "-c", REUSE_SCRIPT], capture_output=True, text=True, check=True, env=env)
+    default, kept = map(int, result.stdout.split())
+    assert default >= 16_000
+    assert kept < 1_000
