@@ -1,10 +1,12 @@
 -- Load as a house: end-use energy per home by climate zone (space conditioning, electric water heating), how
 -- high homes peak (annual peak hour, also in homes without central AC or an EV), how large a home-day gets,
 -- and when EVs charge (share of charging in the tariff's peak hours).
+-- Read from the month-partitioned models, not staging (which classifies the raw feed again) and not a pack-wide
+-- group-by over home-hours (which grows with the pack): home-days come from the daily bills.
 with
 
 readings as (
-    select * from {{ ref('stg_fleet__telemetry_hourly') }}
+    select * from {{ ref('int_telemetry_readings_localized') }}
 ),
 
 households as (
@@ -17,6 +19,10 @@ crm_households as (
 
 priced_hours as (
     select * from {{ ref('int_telemetry_hours_priced') }}
+),
+
+billed_days as (
+    select * from {{ ref('int_household_days_billed') }}
 ),
 
 tariffs as (
@@ -53,10 +59,9 @@ home_days as (
     select
         household_id,
         local_date,
-        sum(load_kwh) as load_kwh
-    from priced_hours
-    group by household_id, local_date
-    having count(*) >= 23
+        home_load_kwh as load_kwh
+    from billed_days
+    where hours_reported >= 23
 ),
 
 ev_hours as (
