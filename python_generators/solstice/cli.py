@@ -157,6 +157,7 @@ def _run(args) -> int:
 
     from . import build as builder
     from .generate import generate
+    from .resources import check_disk_for_pack
 
     raw = work_dir(root) / "data" / "raw" / config.pack
     if args.command == "generate":
@@ -174,6 +175,7 @@ def _run(args) -> int:
         counts = builder.validate(root, config.pack, raw)
         return 1 if counts.get("fail", 0) or counts.get("tmy_fail", 0) else 0
     elif args.command == "pack":
+        check_disk_for_pack(config.to_dict(), root)
         generate(config, ref, raw, jobs=args.jobs, spark=args.spark)
         builder.dbt_build(root, config.pack, raw)
         builder.release(root, config.pack, raw)

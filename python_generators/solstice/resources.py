@@ -12,14 +12,14 @@ from pathlib import Path
 from .errors import ConfigError, SolsticeError
 
 GIB = 1024 ** 3
-# Bytes per home-hour of the pack, measured on premium-25k (25,000 homes x 24 months, zstd Parquet; the README's
-# benchmark): the raw layer the generator writes; the database (daily and coarser tables) with the month
-# partitions of the hourly models; the sub-daily hourly_energy mart; the release (Parquet + CSV of the 14
-# tables; the sub-daily Parquet is hard-linked, not copied).
-RAW_BYTES_PER_HOME_HOUR = 8.0  # 3.22 GiB
-BUILD_BYTES_PER_HOME_HOUR = 14.5  # database 0.77 GiB + month partitions 5.1 GiB
-SUB_DAILY_BYTES_PER_HOME_HOUR = 11.0  # hourly_energy 4.4 GiB
-RELEASE_BYTES_PER_HOME_HOUR = 6.5  # 2.5 GiB (CSV 1.9)
+# Bytes per home-hour of the pack, measured on premium-25k (25,000 homes x 24 months, zstd Parquet, 2026-12-06):
+# the raw layer the generator writes; the database (daily and coarser tables) with the month partitions of the
+# hourly models; the sub-daily hourly_energy mart; the release (Parquet + CSV of the 14 tables, measured on the
+# MVP; the sub-daily Parquet is hard-linked, not copied).
+RAW_BYTES_PER_HOME_HOUR = 11.0  # 4.39 GiB
+BUILD_BYTES_PER_HOME_HOUR = 18.5  # database 0.90 GiB + month partitions 6.56 GiB
+SUB_DAILY_BYTES_PER_HOME_HOUR = 14.0  # hourly_energy 5.57 GiB
+RELEASE_BYTES_PER_HOME_HOUR = 6.5  # MVP 0.27 GiB
 # DuckDB spills what does not fit in memory beside the database; keep this much free for it.
 SPILL_HEADROOM_BYTES = 4 * GIB
 
@@ -51,6 +51,17 @@ def _require(what: str, need: float, where: Path, config: dict) -> None:
 def check_disk_for_generate(config: dict, out: Path) -> None:
     """Before generating: room for the raw layer (written aside, then swapped in)."""
     _require("generate", home_hours(config) * RAW_BYTES_PER_HOME_HOUR, out, config)
+
+
+def check_disk_for_pack(config: dict, root: Path) -> None:
+    """Before `solstice pack`: room for all of it - raw layer, build and release - so a pack that cannot finish is
+    refused before its generation runs (for the premium pack, most of an hour), not after."""
+    per_hour = RAW_BYTES_PER_HOME_HOUR + BUILD_BYTES_PER_HOME_HOUR + RELEASE_BYTES_PER_HOME_HOUR
+    per_hour += SUB_DAILY_BYTES_PER_HOME_HOUR if config.get("sub_daily") else 0
+    from .config import work_dir
+
+    _require("generate, build and release", home_hours(config) * per_hour + SPILL_HEADROOM_BYTES,
+             work_dir(root) / "data", config)
 
 
 def check_disk_for_build(root: Path, pack: str, raw: Path, sub_daily: bool) -> None:

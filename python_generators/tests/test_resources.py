@@ -90,3 +90,25 @@ def test_freed_arrays_are_reused_instead_of_faulted_in_again():
     default, kept = map(int, result.stdout.split())
     assert default >= 16_000
     assert kept < 1_000
+
+
+def test_pack_refuses_before_generating_when_the_whole_pack_does_not_fit(tmp_path, monkeypatch):
+    """`solstice pack` needs the raw layer, the build and the release at once: a pack whose raw layer fits but
+    whose build does not is refused before generation, not after it."""
+    import solstice.resources as resources
+
+    premium = {"pack": "premium", "households": 100_000, "months": 36, "sub_daily": True}
+    raw_only = resources.home_hours(premium) * resources.RAW_BYTES_PER_HOME_HOUR
+    monkeypatch.setattr(resources, "_free", lambda path: int(raw_only * 2))
+    resources.check_disk_for_generate(premium, tmp_path / "raw")  # the raw layer alone fits
+    with pytest.raises(ConfigError) as refused:
+        resources.check_disk_for_pack(premium, tmp_path)
+    assert "not enough disk to generate, build and release pack premium (100,000 households x 36 months)" in str(
+        refused.value)
+
+
+def test_the_cli_pack_command_refuses_before_writing_anything(tmp_path):
+    result = solstice(["pack", "--pack", "dev", "--households", "50000000", "--months", "120"], tmp_path)
+    assert result.returncode == 2
+    assert "not enough disk to generate, build and release pack dev" in result.stderr
+    assert not (tmp_path / "data").exists() or not any((tmp_path / "data").rglob("*.parquet"))
