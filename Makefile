@@ -13,7 +13,7 @@
 ## validate   write release/$(PACK)/validation/VALIDATION_REPORT.md and its charts again
 ## charts     render release/$(PACK)/charts/*.png again
 ## docs       dbt docs generate for a built pack, then serve them on http://localhost:$(DOCS_PORT)
-## test       the whole test suite: SQL lint, then pytest on two workers (about 20 minutes on 2 cores, 7 to 10 of them the Spark equivalence)
+## test       the whole test suite: SQL lint, then pytest on two workers (10 to 20 minutes on 2 cores, a third of it the Spark equivalence)
 ## lint       sqlfluff lint of models, singular tests and analyses
 ## fix        sqlfluff fix: tidy the SQL in place
 ## benchmark  time generate + build + release of a pack and its peak memory

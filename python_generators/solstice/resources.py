@@ -83,7 +83,8 @@ def keep_freed_memory() -> None:
     (hours x homes) all the time, so the kernel zeroed and faulted in the same memory again and again: 1,000
     homes x 12 months on one worker spent 9.8 of its 24.8 s in the kernel (3 times the page faults). With a high
     threshold, no trimming and a large top pad, freed arrays are reused in place (19.2 s, 4.3 s system time,
-    the same output and peak memory). Elsewhere than glibc (macOS, musl) this does nothing."""
+    the same output; each worker's peak is about 0.1 GiB higher). Elsewhere than glibc (macOS, musl) this does
+    nothing."""
     try:
         libc = ctypes.CDLL("libc.so.6")
         mallopt = libc.mallopt

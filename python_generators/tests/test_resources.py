@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import os
+import platform
 import subprocess
 import sys
 
@@ -78,8 +79,7 @@ print(default, kept)
 """
 
 
-@pytest.mark.skipif(not hasattr(os, "confstr") or "glibc" not in (os.confstr("CS_GNU_LIBC_VERSION") or ""),
-                    reason="glibc's allocator only")
+@pytest.mark.skipif(platform.libc_ver()[0] != "glibc", reason="glibc's allocator only")
 def test_freed_arrays_are_reused_instead_of_faulted_in_again():
     """The generator reallocates (hours x homes) arrays all the time: after keep_freed_memory() a freed 64 MiB
     array's memory serves the next one (no page faults), where glibc's default hands it back to the kernel and
