@@ -53,26 +53,29 @@ def check_disk_for_generate(config: dict, out: Path) -> None:
     _require("generate", home_hours(config) * RAW_BYTES_PER_HOME_HOUR, out, config)
 
 
+def _build_and_release_bytes(config: dict, sub_daily: bool) -> float:
+    """The database, the month partitions (and the sub-daily marts), the release, and room for DuckDB's spill."""
+    per_hour = BUILD_BYTES_PER_HOME_HOUR + RELEASE_BYTES_PER_HOME_HOUR
+    per_hour += SUB_DAILY_BYTES_PER_HOME_HOUR if sub_daily else 0
+    return home_hours(config) * per_hour + SPILL_HEADROOM_BYTES
+
+
 def check_disk_for_pack(config: dict, root: Path) -> None:
     """Before `solstice pack`: room for all of it - raw layer, build and release - so a pack that cannot finish is
     refused before its generation runs (for the premium pack, most of an hour), not after."""
-    per_hour = RAW_BYTES_PER_HOME_HOUR + BUILD_BYTES_PER_HOME_HOUR + RELEASE_BYTES_PER_HOME_HOUR
-    per_hour += SUB_DAILY_BYTES_PER_HOME_HOUR if config.get("sub_daily") else 0
     from .config import work_dir
 
-    _require("generate, build and release", home_hours(config) * per_hour + SPILL_HEADROOM_BYTES,
-             work_dir(root) / "data", config)
+    raw = home_hours(config) * RAW_BYTES_PER_HOME_HOUR
+    need = raw + _build_and_release_bytes(config, bool(config.get("sub_daily")))
+    _require("generate, build and release", need, work_dir(root) / "data", config)
 
 
 def check_disk_for_build(root: Path, pack: str, raw: Path, sub_daily: bool) -> None:
     """Before building: room for the database, the month partitions, DuckDB's spill, and the release."""
     config = json.loads((raw / "_pack.json").read_text())["config"]
-    per_hour = BUILD_BYTES_PER_HOME_HOUR + RELEASE_BYTES_PER_HOME_HOUR
-    per_hour += SUB_DAILY_BYTES_PER_HOME_HOUR if sub_daily else 0
     from .config import work_dir
 
-    _require("build and release", home_hours(config) * per_hour + SPILL_HEADROOM_BYTES, work_dir(root) / "data",
-             config)
+    _require("build and release", _build_and_release_bytes(config, sub_daily), work_dir(root) / "data", config)
 
 
 def keep_freed_memory() -> None:
