@@ -93,75 +93,100 @@ def design_temperatures(record_high_c: np.ndarray, record_low_c: np.ndarray, p) 
             np.asarray(record_low_c) + p("load_design_heat_above_record_c"))
 
 
+class _Draws:
+    """The homes' random streams for the load model, named by what they draw (streams.py)."""
+
+    def __init__(self, seed: int, keys: np.ndarray):
+        self.seed, self.keys = seed, keys
+
+    def u(self, name, size=None):
+        return streams.uniform(self.seed, self.keys, f"load.{name}", size)
+
+    def z(self, name, size=None):
+        return streams.normal(self.seed, self.keys, f"load.{name}", size)
+
+
 def simulate(homes: Homes, weather: Weather, shares: pd.DataFrame, p, seed: int) -> dict[str, np.ndarray]:
     """Hourly kWh per end use (keys of END_USES, plus 'critical' within 'other'). ``p(name)`` reads a
-    calibration constant; ``shares`` is the RECS seed indexed by state."""
-    H, b = weather.temp_c.shape
-    keys = homes.keys
+    calibration constant; ``shares`` is the RECS seed indexed by state. Each end use is its own function, so
+    its (hours, homes) temporaries are freed before the next one starts (they set a batch's peak memory)."""
     st = shares.reindex(homes.state)
-
-    def u(name, size=None):
-        return streams.uniform(seed, keys, f"load.{name}", size)
-
-    def z(name, size=None):
-        return streams.normal(seed, keys, f"load.{name}", size)
-
+    draw = _Draws(seed, homes.keys)
     hour = weather.local_hour.astype(np.int64)
-    weekday = weather.weekday
+    daily = _day_multiplier(weather, p, draw)
+    # Nobody home on working weekdays in some homes: thermostats set up (cooling) or back (heating).
+    away = weather.weekday & (hour >= 9) & (hour < 17) & (draw.u("away") < p("load_away_weekday_share"))[None, :]
+
+    hvac = space_conditioning(homes, weather, st, p, draw, hour, away)
+    water = water_heating(homes, weather, st, p, draw, hour, daily)
+    other, critical = other_end_uses(homes, weather, st, p, draw, hour, daily)
+    ev = ev_charging(homes, weather, p, seed)
+    return {"hvac": hvac, "water_heating": water, "ev": ev, "other": other, "critical": critical}
+
+
+def _day_multiplier(weather: Weather, p, draw: _Draws) -> np.ndarray:
+    """Day-to-day behaviour (occupancy, guests, routines) moves the discretionary loads together."""
     day = weather.local_day.astype(np.int64)
     day0 = int(day.min())
     n_days = int(day.max() - day0 + 1)
     d_idx = day - day0
-    temp = weather.temp_c
-    area = homes.floor_area.astype(float)
-    occ = homes.occupants.astype(float)
-    single_family = homes.home_type == "single_family"
+    day_mult = np.exp(p("load_day_sd") * draw.z("day", n_days) - 0.5 * p("load_day_sd") ** 2)  # (b, days)
+    return np.take_along_axis(day_mult.T, d_idx, axis=0)
 
-    # Day-to-day behaviour (occupancy, guests, routines) moves the discretionary loads together.
-    day_mult = np.exp(p("load_day_sd") * z("day", n_days) - 0.5 * p("load_day_sd") ** 2)  # (b, days)
-    daily = np.take_along_axis(day_mult.T, d_idx, axis=0)
-    away = weekday & (hour >= 9) & (hour < 17) & (u("away") < p("load_away_weekday_share"))[None, :]
 
-    # ---------------------------------------------------------------------------------- space conditioning
+def space_conditioning(homes: Homes, weather: Weather, st: pd.DataFrame, p, draw: _Draws, hour: np.ndarray,
+                       away: np.ndarray) -> np.ndarray:
+    """Electricity for cooling and heating: a one-node building served by equipment sized to the house."""
     vintage = np.clip(homes.year_built, 1940, 2024)
     ua_per_sqft = np.clip(p("load_ua_w_per_k_sqft_1950") + (vintage - 1950) * p("load_ua_w_per_k_sqft_per_year"),
                           p("load_ua_w_per_k_sqft_min"), None)
-    ua = ua_per_sqft * area ** 0.9 * 2000 ** 0.1 / 1000.0 * np.exp(0.15 * z("ua"))  # kW thermal per K
-    internal = p("load_internal_gain_kw") + p("load_internal_gain_kw_per_person") * occ  # kW thermal
+    area = homes.floor_area.astype(float)
+    ua = ua_per_sqft * area ** 0.9 * 2000 ** 0.1 / 1000.0 * np.exp(0.15 * draw.z("ua"))  # kW thermal per K
+    internal = p("load_internal_gain_kw") + p("load_internal_gain_kw_per_person") * homes.occupants.astype(float)
     aperture = area * 0.0929 * p("load_solar_aperture_per_floor_m2")  # m2 of effective glazing
     solar = aperture[None, :] * weather.ghi_lagged_w_m2 / 1000.0
+    cooling, cool_cap = _cooling(homes, weather.temp_c, st, p, draw, ua, internal, aperture, solar, away)
+    heating = _heating(homes, weather.temp_c, st, p, draw, ua, internal, solar, hour, away, cool_cap)
+    return cooling + heating
 
+
+def _cooling(homes, temp, st, p, draw, ua, internal, aperture, solar, away) -> tuple[np.ndarray, np.ndarray]:
+    """Air-conditioner electricity, and its capacity (an existing heat pump is the same unit)."""
     cool_set = p("load_cooling_setpoint_c") + st["cooling_setpoint_offset_c"].to_numpy() \
-        + p("load_setpoint_sd_c") * z("cool_set")
+        + p("load_setpoint_sd_c") * draw.z("cool_set")
     cool_set = cool_set[None, :] + p("load_cooling_setup_away_c") * away
-    heat_set = p("load_heating_setpoint_c") + p("load_setpoint_sd_c") * z("heat_set")
-    heat_set = heat_set[None, :] - p("load_heating_setback_night_c") * ((hour < 6) | (hour >= 23)) \
-        - p("load_heating_setback_night_c") * away
     latent = st["latent_cooling_factor"].to_numpy()
     cool_demand = np.clip(ua * (temp - cool_set) + solar + internal, 0, None) * latent[None, :]
     # Below the setpoint outdoors, people open windows rather than run the air conditioner.
     cool_demand = np.where(temp >= cool_set - p("load_window_ventilation_below_setpoint_c"), cool_demand, 0.0)
-    heat_demand = np.clip(ua * (heat_set - temp) - 0.6 * solar - internal, 0, None)
 
     # Equipment sized to the house at design conditions (Manual J/S style: design load + margin, half tons).
     design_cool = ua * (homes.design_cool_c - p("load_cooling_setpoint_c")) + internal + aperture * 0.6
     cool_cap = np.ceil(design_cool * latent * p("load_sizing_margin") / (TON_KW_TH / 2)) * (TON_KW_TH / 2)
     cool_cap = np.maximum(cool_cap, 1.5 * TON_KW_TH)
-    design_heat = ua * np.maximum(p("load_heating_setpoint_c") - homes.design_heat_c, 0)
-    heat_cap = np.maximum(design_heat * p("load_sizing_margin"), p("load_min_heating_kw"))
     # Equipment efficiency by the year the unit was installed (replaced every ~15-20 years, never before the house).
-    installed = np.maximum(homes.year_built, 2025 - (u("ac_age") * p("load_equipment_life_years")).astype(int))
+    installed = np.maximum(homes.year_built, 2025 - (draw.u("ac_age") * p("load_equipment_life_years")).astype(int))
     seer = np.select([installed >= 2023, installed >= 2015, installed >= 2006], [14.3, 14.0, 13.0], 10.0)
     cop_rated = seer * 0.875 * 0.293  # SEER -> EER (~0.875 SEER) -> W/W
     cop_cool = cop_rated[None, :] * np.clip(1 - p("load_cop_drop_per_c") * (temp - 35.0), 0.6, 1.3)
     cooling_th = np.minimum(cool_demand, cool_cap[None, :])
-    cooling = np.where(homes.has_ac[None, :], cooling_th / cop_cool, 0.0)
+    return np.where(homes.has_ac[None, :], cooling_th / cop_cool, 0.0), cool_cap
+
+
+def _heating(homes, temp, st, p, draw, ua, internal, solar, hour, away, cool_cap) -> np.ndarray:
+    """Heating electricity: heat pump, resistance, or the blower of a gas (oil, propane) furnace."""
+    heat_set = p("load_heating_setpoint_c") + p("load_setpoint_sd_c") * draw.z("heat_set")
+    heat_set = heat_set[None, :] - p("load_heating_setback_night_c") * ((hour < 6) | (hour >= 23)) \
+        - p("load_heating_setback_night_c") * away
+    heat_demand = np.clip(ua * (heat_set - temp) - 0.6 * solar - internal, 0, None)
+    design_heat = ua * np.maximum(p("load_heating_setpoint_c") - homes.design_heat_c, 0)
+    heat_cap = np.maximum(design_heat * p("load_sizing_margin"), p("load_min_heating_kw"))
 
     # Heating fuel: the programme's heat pumps; otherwise electric (resistance or an existing heat pump) at the
     # state's RECS share, else gas (or oil/propane) with an electric blower.
-    u_fuel = u("heat_fuel")
-    electric = homes.heat_pump | (u_fuel < st["electric_heating_share"].to_numpy())
-    resistance = ~homes.heat_pump & electric & (u("heat_resistance") < st["resistance_share_of_electric"].to_numpy())
+    electric = homes.heat_pump | (draw.u("heat_fuel") < st["electric_heating_share"].to_numpy())
+    resistance = ~homes.heat_pump & electric \
+        & (draw.u("heat_resistance") < st["resistance_share_of_electric"].to_numpy())
     hp = electric & ~resistance
     # Programme heat pumps are cold-climate units sized to the heating load; existing ones to the cooling load.
     hp_rated = np.where(homes.heat_pump, np.maximum(cool_cap, p("load_hp_heating_sizing_share") * design_heat), cool_cap)
@@ -174,70 +199,94 @@ def simulate(homes: Homes, weather: Weather, shares: pd.DataFrame, p, seed: int)
     hp_kw = hp_th / cop_hp + np.minimum(heat_demand - hp_th, heat_cap[None, :])  # backup strips at COP 1
     resist_kw = np.minimum(heat_demand, heat_cap[None, :])
     blower_kw = p("load_furnace_blower_kw") * np.clip(heat_demand / np.maximum(heat_cap, 1e-6)[None, :], 0, 1)
-    heating = np.where(hp[None, :], hp_kw, np.where(resistance[None, :], resist_kw, blower_kw))
-    hvac = cooling + heating
+    return np.where(hp[None, :], hp_kw, np.where(resistance[None, :], resist_kw, blower_kw))
 
-    # ---------------------------------------------------------------------------------- water heating
-    electric_wh = homes.full_electric | (u("wh_fuel") < st["electric_water_heating_share"].to_numpy())
+
+def water_heating(homes: Homes, weather: Weather, st: pd.DataFrame, p, draw: _Draws, hour: np.ndarray,
+                  daily: np.ndarray) -> np.ndarray:
+    """Hot-water draws heated by a resistance or heat-pump water heater, delivered as element bursts."""
+    H = hour.shape[0]
+    electric_wh = homes.full_electric | (draw.u("wh_fuel") < st["electric_water_heating_share"].to_numpy())
     wh_cop = np.where(homes.full_electric, p("load_hpwh_cop"), p("load_resistance_wh_efficiency"))
     wh_kw = np.where(homes.full_electric, p("load_hpwh_kw"), p("load_resistance_wh_kw"))
-    inlet_factor = np.clip(1 + 0.02 * (18.0 - temp), 0.7, 1.5)  # colder mains water needs more heat
+    inlet_factor = np.clip(1 + 0.02 * (18.0 - weather.temp_c), 0.7, 1.5)  # colder mains water needs more heat
+    occ = homes.occupants.astype(float)
     wh_daily_th = (p("load_hot_water_kwh_th_base") + p("load_hot_water_kwh_th_per_person") * occ) \
-        * np.exp(0.25 * z("hot_water"))
+        * np.exp(0.25 * draw.z("hot_water"))
     expected = wh_daily_th[None, :] * HOT_WATER[hour] / 24.0 * inlet_factor * daily / wh_cop[None, :]
     # The element runs in bursts at its rated power: the hour's expected energy as a chance of a burst.
     burst = wh_kw * p("load_wh_burst_hours")
-    fire = u("wh_burst", H).T < np.minimum(expected / burst[None, :], 1.0)
-    water = np.where(electric_wh[None, :],
-                     np.where(fire, np.maximum(burst[None, :], expected), 0.0) + p("load_wh_standby_kw"), 0.0)
+    fire = draw.u("wh_burst", H).T < np.minimum(expected / burst[None, :], 1.0)
+    return np.where(electric_wh[None, :],
+                    np.where(fire, np.maximum(burst[None, :], expected), 0.0) + p("load_wh_standby_kw"), 0.0)
 
-    # ---------------------------------------------------------------------------------- other end uses
-    fridge_kwh = p("load_refrigerator_kwh") * (1 + (u("fridge2") < p("load_second_fridge_share")))
-    fridge = (fridge_kwh / 8760.0)[None, :] * np.clip(1 + 0.01 * (temp - 20.0), 0.85, 1.2)
+
+def other_end_uses(homes: Homes, weather: Weather, st: pd.DataFrame, p, draw: _Draws, hour: np.ndarray,
+                   daily: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Refrigeration, lighting, plug loads, pool pump and appliance cycles; and the critical (backed-up) part."""
+    area = homes.floor_area.astype(float)
+    occ = homes.occupants.astype(float)
+    fridge_kwh = p("load_refrigerator_kwh") * (1 + (draw.u("fridge2") < p("load_second_fridge_share")))
+    fridge = (fridge_kwh / 8760.0)[None, :] * np.clip(1 + 0.01 * (weather.temp_c - 20.0), 0.85, 1.2)
     dark = np.clip(1 - weather.ghi_w_m2 / 200.0, 0.15, 1.0)
-    lighting_kwh = p("load_lighting_kwh_per_sqft") * area * np.exp(0.3 * z("lighting"))
+    lighting_kwh = p("load_lighting_kwh_per_sqft") * area * np.exp(0.3 * draw.z("lighting"))
     light_shape = AWAKE[hour] * dark
     lighting = (lighting_kwh / 8760.0)[None, :] * light_shape / 0.55 * daily  # ~0.55 = mean of the shape
+    del dark, light_shape
+    plug = _plug_load(weather, p, draw, hour, daily, area, occ)
+    other = fridge + lighting + plug
+    for cycles in _appliance_cycles(homes, weather, st, p, draw, hour, occ):
+        other += cycles
+    other += _pool_pump(homes, weather, st, p, draw, hour)
+    critical_share = 0.35 + 0.2 * draw.u("critical")
+    critical = np.minimum(fridge + lighting + critical_share[None, :] * plug, other)
+    return other, critical
+
+
+def _plug_load(weather, p, draw, hour, daily, area, occ) -> np.ndarray:
+    """Plug loads: a standby floor plus the household's daily rhythm (shifted by up to an hour), hour to hour noise."""
+    H = hour.shape[0]
     plug_kwh = (p("load_plug_kwh_base") + p("load_plug_kwh_per_person") * occ
-                + p("load_plug_kwh_per_sqft") * area) * np.exp(0.3 * z("plug"))
-    shift = np.round(2 * (u("shift") - 0.5)).astype(int)
+                + p("load_plug_kwh_per_sqft") * area) * np.exp(0.3 * draw.z("plug"))
+    shift = np.round(2 * (draw.u("shift") - 0.5)).astype(int)
     shifted = (hour + shift[None, :]) % 24
-    plug_shape = np.where(weekday, PLUG_WEEKDAY[shifted], PLUG_WEEKEND[shifted])
+    plug_shape = np.where(weather.weekday, PLUG_WEEKDAY[shifted], PLUG_WEEKEND[shifted])
+    del shifted
     standby = p("load_plug_standby_share")
-    noise = np.exp(0.35 * streams.normal(seed, keys, "load.plug_hour", H).T - 0.06125)
-    plug = (plug_kwh / 8760.0)[None, :] * (standby + (1 - standby) * plug_shape * daily * noise)
+    noise = np.exp(0.35 * draw.z("plug_hour", H).T - 0.06125)
+    return (plug_kwh / 8760.0)[None, :] * (standby + (1 - standby) * plug_shape * daily * noise)
+
+
+def _appliance_cycles(homes, weather, st, p, draw, hour, occ):
+    """Cooking, dryer and dishwasher cycles, one end use at a time: a cycle starts in an hour with probability
+    rate x shape; its energy lands in that hour (dryers, ovens and dishwashers run 45-90 minutes at 1-5 kW)."""
+    H = hour.shape[0]
 
     def events(name, owns, per_day, shape, kwh_lo, kwh_hi):
-        """Discrete appliance cycles: a cycle starts in an hour with probability rate x shape; its energy
-        lands in that hour (dryers, ovens and dishwashers run 45-90 minutes at 1-5 kW)."""
-        rate = per_day[None, :] * shape[hour] / 24.0 * np.where(weekday, 1.0, 1.15)
-        hit = u(name, H).T < np.minimum(rate, 1.0)
-        energy = kwh_lo + (kwh_hi - kwh_lo) * u(name + "_kwh", H).T
+        rate = per_day[None, :] * shape[hour] / 24.0 * np.where(weather.weekday, 1.0, 1.15)
+        hit = draw.u(name, H).T < np.minimum(rate, 1.0)
+        energy = kwh_lo + (kwh_hi - kwh_lo) * draw.u(name + "_kwh", H).T
         return np.where(owns[None, :] & hit, energy, 0.0)
 
-    electric_cook = homes.full_electric | (u("cook_fuel") < st["electric_cooking_share"].to_numpy())
-    electric_dry = homes.full_electric | (u("dry_fuel") < st["electric_dryer_share"].to_numpy())
+    electric_cook = homes.full_electric | (draw.u("cook_fuel") < st["electric_cooking_share"].to_numpy())
+    electric_dry = homes.full_electric | (draw.u("dry_fuel") < st["electric_dryer_share"].to_numpy())
     occ_scale = (occ / 2.5) ** 0.6
-    cooking = events("cook", electric_cook, p("load_cooking_events_per_day") * occ_scale, COOKING,
-                     p("load_cooking_kwh_min"), p("load_cooking_kwh_max"))
-    dryer = events("dryer", electric_dry, p("load_dryer_loads_per_day") * occ_scale, LAUNDRY,
-                   p("load_dryer_kwh_min"), p("load_dryer_kwh_max"))
-    dishwasher = events("dish", u("dish_owner") < p("load_dishwasher_share"),
-                        p("load_dishwasher_loads_per_day") * occ_scale, DISHWASHER, 0.9, 1.5)
+    yield events("cook", electric_cook, p("load_cooking_events_per_day") * occ_scale, COOKING,
+                 p("load_cooking_kwh_min"), p("load_cooking_kwh_max"))
+    yield events("dryer", electric_dry, p("load_dryer_loads_per_day") * occ_scale, LAUNDRY,
+                 p("load_dryer_kwh_min"), p("load_dryer_kwh_max"))
+    yield events("dish", draw.u("dish_owner") < p("load_dishwasher_share"),
+                 p("load_dishwasher_loads_per_day") * occ_scale, DISHWASHER, 0.9, 1.5)
 
-    has_pool = single_family & (u("pool") < st["pool_share_single_family"].to_numpy())
+
+def _pool_pump(homes, weather, st, p, draw, hour) -> np.ndarray:
+    """Pool pumps of single-family homes: a daily run from late morning, longer in summer."""
+    has_pool = (homes.home_type == "single_family") & (draw.u("pool") < st["pool_share_single_family"].to_numpy())
     summer = (weather.local_month >= 5) & (weather.local_month <= 9)
     run_hours = np.where(summer, p("load_pool_hours_summer"), p("load_pool_hours_winter"))
-    pool_start = (9 + 2 * u("pool_start")).astype(int)[None, :]
-    pool = np.where(has_pool[None, :] & (hour >= pool_start) & (hour < pool_start + run_hours),
+    pool_start = (9 + 2 * draw.u("pool_start")).astype(int)[None, :]
+    return np.where(has_pool[None, :] & (hour >= pool_start) & (hour < pool_start + run_hours),
                     p("load_pool_pump_kw"), 0.0)
-
-    other = fridge + lighting + plug + cooking + dryer + dishwasher + pool
-    critical_share = 0.35 + 0.2 * u("critical")
-    critical = np.minimum(fridge + lighting + critical_share[None, :] * plug, other)
-
-    ev = ev_charging(homes, weather, p, seed)
-    return {"hvac": hvac, "water_heating": water, "ev": ev, "other": other, "critical": critical}
 
 
 def ev_charging(homes: Homes, weather: Weather, p, seed: int) -> np.ndarray:
