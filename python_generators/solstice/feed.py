@@ -65,13 +65,26 @@ def telemetry_partitions(keys: np.ndarray, ids: np.ndarray, active: np.ndarray, 
     row = np.repeat(np.arange(n), copies)
     second_copy = np.zeros(len(row), dtype=bool)
     second_copy[1:] = row[1:] == row[:-1]
-    c, h = cols[row], hours[row]
 
     # Arrival: after the hour ends; a retransmitted copy an hour later; late rows days later.
     late_share = np.clip((u[row] / max(rate, 1e-12) - b[2]) / params.late_share, 0, 1)  # position in the band
     delay_s = np.where(second_copy, int(params.retransmission_delay_s), int(params.arrival_delay_s))
     delay_s = np.where(late[row], (params.late_min_days + params.late_extra_days * late_share) * 86400,
                        delay_s).astype(np.int64)
+    del late_share, second_copy
+
+    # Partition by arrival month: late rows land in the month they arrived (or the last partition). The rows
+    # are put in partition order here, before their values are gathered, so no column is copied twice.
+    labels = list(month_slices)
+    month_of_hour = np.empty(hours_total, dtype=np.int16)
+    for m, (h0, h1) in enumerate(month_slices.values()):
+        month_of_hour[h0:h1] = m
+    partition = month_of_hour[np.minimum(hours[row] + delay_s // 3600, hours_total - 1)]
+    order = np.argsort(partition, kind="stable")
+    bounds = np.searchsorted(partition[order], np.arange(len(labels) + 1))
+    row, delay_s = row[order], delay_s[order]
+    del partition, order
+    c, h = cols[row], hours[row]
     received_us = epoch_us[h] + delay_s * 1_000_000
 
     energy = {name: np.round(batt[name][h, c], 4).astype(np.float32) for name in ENERGY_COLUMNS}
@@ -90,38 +103,27 @@ def telemetry_partitions(keys: np.ndarray, ids: np.ndarray, active: np.ndarray, 
     for values in energy.values():
         values[hit] *= 1000.0
 
-    # Partition by arrival month: late rows land in the month they arrived (or the last partition).
-    labels = list(month_slices)
-    month_of_hour = np.empty(hours_total, dtype=np.int16)
-    for m, (h0, h1) in enumerate(month_slices.values()):
-        month_of_hour[h0:h1] = m
-    arrival_hour = np.minimum(h + delay_s // 3600, hours_total - 1)
-    partition = month_of_hour[arrival_hour]
-    order = np.argsort(partition, kind="stable")
-    bounds = np.searchsorted(partition[order], np.arange(len(labels) + 1))
-
     table = pa.table({
-        "household_id": pa.DictionaryArray.from_arrays(pa.array(c[order], pa.int32()), pa.array(ids)),
-        "interval_start_at": pa.array(epoch_us[h][order], pa.timestamp("us", tz="UTC")),
-        "solar_kwh": energy["solar"][order],
-        "load_kwh": energy["load"][order],
-        "critical_load_kwh": energy["critical"][order],
-        "load_hvac_kwh": energy["load_hvac"][order],
-        "load_water_heating_kwh": energy["load_water_heating"][order],
-        "load_ev_kwh": energy["load_ev"][order],
-        "load_other_kwh": energy["load_other"][order],
-        "battery_charge_kwh": energy["charge"][order],
-        "battery_discharge_kwh": energy["discharge"][order],
-        "state_of_charge_pct": pa.array(np.round(batt["soc"][h, c], 2).astype(np.float32)[order], from_pandas=True),
-        "battery_state_of_health_pct": pa.array(np.round(batt["soh"][h, c], 2).astype(np.float32)[order],
-                                                from_pandas=True),
-        "grid_import_kwh": energy["grid_import"][order],
-        "grid_export_kwh": energy["grid_export"][order],
-        "grid_up_flag": batt["grid_up"][h, c][order],
-        "quality_flag": pa.DictionaryArray.from_arrays(pa.array(offline[h, c].astype(np.int8)[order]),
+        "household_id": pa.DictionaryArray.from_arrays(pa.array(c, pa.int32()), pa.array(ids)),
+        "interval_start_at": pa.array(epoch_us[h], pa.timestamp("us", tz="UTC")),
+        "solar_kwh": energy["solar"],
+        "load_kwh": energy["load"],
+        "critical_load_kwh": energy["critical"],
+        "load_hvac_kwh": energy["load_hvac"],
+        "load_water_heating_kwh": energy["load_water_heating"],
+        "load_ev_kwh": energy["load_ev"],
+        "load_other_kwh": energy["load_other"],
+        "battery_charge_kwh": energy["charge"],
+        "battery_discharge_kwh": energy["discharge"],
+        "state_of_charge_pct": pa.array(np.round(batt["soc"][h, c], 2).astype(np.float32), from_pandas=True),
+        "battery_state_of_health_pct": pa.array(np.round(batt["soh"][h, c], 2).astype(np.float32), from_pandas=True),
+        "grid_import_kwh": energy["grid_import"],
+        "grid_export_kwh": energy["grid_export"],
+        "grid_up_flag": batt["grid_up"][h, c],
+        "quality_flag": pa.DictionaryArray.from_arrays(pa.array(offline[h, c].astype(np.int8)),
                                                        pa.array(["ok", "backfilled"])),
-        "energy_unit": pa.DictionaryArray.from_arrays(pa.array(wh.astype(np.int8)[order]), pa.array(["kWh", "Wh"])),
-        "received_at": pa.array(received_us[order], pa.timestamp("us", tz="UTC")),
+        "energy_unit": pa.DictionaryArray.from_arrays(pa.array(wh.astype(np.int8)), pa.array(["kWh", "Wh"])),
+        "received_at": pa.array(received_us, pa.timestamp("us", tz="UTC")),
     })
     return {labels[m]: table.slice(bounds[m], bounds[m + 1] - bounds[m])
             for m in range(len(labels)) if bounds[m + 1] > bounds[m]}
