@@ -113,6 +113,8 @@ class Simulator:
         load, critical, end_uses = self._load(idx, keys, t_idx, hour_of_day, local_day)
         batt = self._battery(idx, solar, load, critical, grid_down, storm_prep, vpp_kw, vpp_hold, vpp_precharge,
                              t_idx, effects["battery_off"], battery_replace_hour)
+        # The controller's inputs are spent: free them before the feed, which sets the batch's peak memory.
+        del solar, load, critical, end_uses["critical"], grid_down, storm_prep, vpp_kw, vpp_hold, vpp_precharge
 
         # The customer's sense of value: daily PV and load over the active hours.
         solar_d = churn.daily_totals(np.where(active, batt["solar"], 0.0), local_day, self.day0)
