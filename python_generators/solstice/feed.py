@@ -5,6 +5,7 @@ Defects at `defect_rate` of readings, split by the shares in seeds/simulation_pa
 duplicates (retransmissions), gaps (readings never delivered), late rows (days after the hour, in a later
 partition), spikes and negative readings (meter faults), and readings reported in Wh instead of kWh (older
 firmware; the row says so in energy_unit). Staging repairs or quarantines them (models/staging/fleet).
+Energy is metered in whole Wh (`metered_kwh`).
 """
 
 from __future__ import annotations
@@ -42,6 +43,27 @@ def defect_bands(p: FeedParameters) -> np.ndarray:
     """The defects' consecutive bands of a reading's uniform draw, as shares of `defect_rate`: duplicate
     [b0, b1), gap [b1, b2), late [b2, b3), spike [b3, b4), negative [b4, b5), Wh [b5, 1)."""
     return np.cumsum([0.0, p.duplicate_share, p.gap_share, p.late_share, p.spike_share, p.negative_share])
+
+
+def metered_kwh(batt: dict, end_uses: dict, h: np.ndarray, c: np.ndarray) -> dict[str, np.ndarray]:
+    """The energy columns of the readings at (hour h, home c), float32 kWh in whole Wh: gateway meters count
+    whole watt-hours (interval data is exchanged as integers, e.g. Green Button / NAESB ESPI readings in Wh,
+    uom 72: https://www.greenbuttonalliance.org/poweroftenmultiplier).
+    The five flows are rounded to the Wh and the load is their balance, so every reading balances exactly;
+    the end uses split the load, and the critical circuits stay within `other`."""
+    wh = {name: np.round(batt[name][h, c] * 1000).astype(np.float32)
+          for name in ("solar", "charge", "discharge", "grid_import", "grid_export")}
+    wh["load"] = wh["solar"] + wh["grid_import"] + wh["discharge"] - wh["charge"] - wh["grid_export"]
+    # When only the critical circuits are served (an outage) they are the whole load, all of it in `other`.
+    short = batt["load"][h, c] < sum(end_uses[name][h, c] for name in END_USES) - 1e-6
+    for name in ("hvac", "water_heating", "ev"):
+        wh[f"load_{name}"] = np.where(short, 0, np.round(end_uses[name][h, c] * 1000)).astype(np.float32)
+    wh["load_other"] = np.maximum(wh["load"] - wh["load_hvac"] - wh["load_water_heating"] - wh["load_ev"], 0)
+    critical = np.where(short, wh["load"], np.round(batt["critical"][h, c] * 1000))
+    wh["critical"] = np.minimum(critical, wh["load_other"]).astype(np.float32)
+    for values in wh.values():
+        values /= np.float32(1000)
+    return wh
 
 
 def telemetry_partitions(keys: np.ndarray, ids: np.ndarray, active: np.ndarray, batt: dict, offline: np.ndarray,
@@ -87,13 +109,7 @@ def telemetry_partitions(keys: np.ndarray, ids: np.ndarray, active: np.ndarray, 
     c, h = cols[row], hours[row]
     received_us = epoch_us[h] + delay_s * 1_000_000
 
-    energy = {name: np.round(batt[name][h, c], 4).astype(np.float32) for name in ENERGY_COLUMNS}
-    # Load by end use. When only the critical circuits are served (an outage), they are all in `other`.
-    short = batt["load"][h, c] < sum(end_uses[name][h, c] for name in END_USES) - 1e-6
-    for name in ("hvac", "water_heating", "ev"):
-        energy[f"load_{name}"] = np.where(short, 0.0, np.round(end_uses[name][h, c], 4)).astype(np.float32)
-    energy["load_other"] = np.maximum(energy["load"] - energy["load_hvac"] - energy["load_water_heating"]
-                                      - energy["load_ev"], 0).astype(np.float32)
+    energy = metered_kwh(batt, end_uses, h, c)
     wh = in_wh[row]
     # Defects touch few rows: change those in place rather than rewriting whole columns.
     energy["load"][spike[row]] = params.spike_kwh
@@ -101,7 +117,7 @@ def telemetry_partitions(keys: np.ndarray, ids: np.ndarray, active: np.ndarray, 
     energy["grid_import"][hit] = -energy["grid_import"][hit] - params.negative_offset_kwh
     hit = np.flatnonzero(wh)
     for values in energy.values():
-        values[hit] *= 1000.0
+        values[hit] = np.round(values[hit] * 1000)
 
     table = pa.table({
         "household_id": pa.DictionaryArray.from_arrays(pa.array(c, pa.int32()), pa.array(ids)),

@@ -1,5 +1,5 @@
 -- Energy balance of every home-day: solar + grid import + battery discharge = load + grid export + battery
--- charge, within rounding of the hourly meter readings (4 decimals each, at most 25 hours).
+-- charge. Every hourly reading balances to the Wh (the meters' resolution), so a day balances to float precision.
 select
     household_id,
     date,
@@ -10,4 +10,4 @@ where
     abs(
         solar_generation_kwh + grid_import_kwh + battery_discharge_kwh
         - home_load_kwh - grid_export_kwh - battery_charge_kwh
-    ) > 0.01
+    ) > 1e-6

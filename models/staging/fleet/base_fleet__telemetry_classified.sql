@@ -5,8 +5,10 @@
 --   negative_reading     an energy column below zero (meters only count up);
 --   out_of_range         an energy column above var('telemetry_max_hourly_kwh') kWh in one hour, or a
 --                        state of charge outside 0-100 %.
--- Readings reported in Wh are converted (unit_converted_flag); readings that arrived more than
--- var('telemetry_late_after_hours') hours after their hour are kept and flagged (late_arrival_flag).
+-- Readings are read at the meters' resolution: energy in whole Wh (three decimals of kWh), state of charge and
+-- health to 0.01 % (the raw float32 values carry binary noise below that). Readings reported in Wh are converted
+-- (unit_converted_flag); readings that arrived more than var('telemetry_late_after_hours') hours after their hour
+-- are kept and flagged (late_arrival_flag).
 -- A view: the hourly feed stays in the raw Parquet and is read where it is needed (a filter on
 -- interval_start_at skips the row groups of other months).
 with
@@ -37,8 +39,8 @@ typed as (
         cast(battery_discharge_kwh as double) as battery_discharge_reading,
         cast(grid_import_kwh as double) as grid_import_reading,
         cast(grid_export_kwh as double) as grid_export_reading,
-        cast(state_of_charge_pct as double) as state_of_charge_pct,
-        cast(battery_state_of_health_pct as double) as battery_state_of_health_pct,
+        round(cast(state_of_charge_pct as double), 2) as state_of_charge_pct,
+        round(cast(battery_state_of_health_pct as double), 2) as battery_state_of_health_pct,
         cast(grid_up_flag as boolean) as grid_up_flag,
         cast(quality_flag as string) as quality_flag
     from source
@@ -50,19 +52,19 @@ normalized as (
         interval_start_at,
         received_at,
         energy_unit,
-        solar_reading * kwh_per_unit as solar_kwh,
-        load_reading * kwh_per_unit as load_kwh,
-        critical_load_reading * kwh_per_unit as critical_load_kwh,
-        load_hvac_reading * kwh_per_unit as load_hvac_kwh,
-        load_water_heating_reading * kwh_per_unit as load_water_heating_kwh,
-        load_ev_reading * kwh_per_unit as load_ev_kwh,
-        load_other_reading * kwh_per_unit as load_other_kwh,
-        battery_charge_reading * kwh_per_unit as battery_charge_kwh,
-        battery_discharge_reading * kwh_per_unit as battery_discharge_kwh,
+        round(solar_reading * kwh_per_unit, 3) as solar_kwh,
+        round(load_reading * kwh_per_unit, 3) as load_kwh,
+        round(critical_load_reading * kwh_per_unit, 3) as critical_load_kwh,
+        round(load_hvac_reading * kwh_per_unit, 3) as load_hvac_kwh,
+        round(load_water_heating_reading * kwh_per_unit, 3) as load_water_heating_kwh,
+        round(load_ev_reading * kwh_per_unit, 3) as load_ev_kwh,
+        round(load_other_reading * kwh_per_unit, 3) as load_other_kwh,
+        round(battery_charge_reading * kwh_per_unit, 3) as battery_charge_kwh,
+        round(battery_discharge_reading * kwh_per_unit, 3) as battery_discharge_kwh,
         state_of_charge_pct,
         battery_state_of_health_pct,
-        grid_import_reading * kwh_per_unit as grid_import_kwh,
-        grid_export_reading * kwh_per_unit as grid_export_kwh,
+        round(grid_import_reading * kwh_per_unit, 3) as grid_import_kwh,
+        round(grid_export_reading * kwh_per_unit, 3) as grid_export_kwh,
         grid_up_flag,
         quality_flag,
         coalesce(energy_unit != 'kWh', false) as unit_converted_flag,
