@@ -6,7 +6,8 @@
 --   out_of_range         an energy column above var('telemetry_max_hourly_kwh') kWh in one hour, or a
 --                        state of charge outside 0-100 %.
 -- Readings are read at the meters' resolution: energy in whole Wh (three decimals of kWh), state of charge and
--- health to 0.01 % (the raw float32 values carry binary noise below that). Readings reported in Wh are converted
+-- health to 0.01 % (the raw float32 values carry binary noise below that; round(x * 1000) / 1000 is round(x, 3),
+-- several times cheaper per reading). Readings reported in Wh are converted
 -- (unit_converted_flag); readings that arrived more than var('telemetry_late_after_hours') hours after their hour
 -- are kept and flagged (late_arrival_flag).
 -- A view: the hourly feed stays in the raw Parquet and is read where it is needed (a filter on
@@ -27,7 +28,7 @@ typed as (
         cast(interval_start_at as {{ type_timestamp_tz() }}) as interval_start_at,
         cast(received_at as {{ type_timestamp_tz() }}) as received_at,
         cast(energy_unit as string) as energy_unit,
-        case cast(energy_unit as string) when 'kWh' then 1.0 when 'Wh' then 0.001 end as kwh_per_unit,
+        case cast(energy_unit as string) when 'kWh' then 1000.0 when 'Wh' then 1.0 end as wh_per_unit,
         cast(solar_kwh as double) as solar_reading,
         cast(load_kwh as double) as load_reading,
         cast(critical_load_kwh as double) as critical_load_reading,
@@ -39,8 +40,8 @@ typed as (
         cast(battery_discharge_kwh as double) as battery_discharge_reading,
         cast(grid_import_kwh as double) as grid_import_reading,
         cast(grid_export_kwh as double) as grid_export_reading,
-        round(cast(state_of_charge_pct as double), 2) as state_of_charge_pct,
-        round(cast(battery_state_of_health_pct as double), 2) as battery_state_of_health_pct,
+        round(cast(state_of_charge_pct as double) * 100) / 100 as state_of_charge_pct,
+        round(cast(battery_state_of_health_pct as double) * 100) / 100 as battery_state_of_health_pct,
         cast(grid_up_flag as boolean) as grid_up_flag,
         cast(quality_flag as string) as quality_flag
     from source
@@ -52,19 +53,19 @@ normalized as (
         interval_start_at,
         received_at,
         energy_unit,
-        round(solar_reading * kwh_per_unit, 3) as solar_kwh,
-        round(load_reading * kwh_per_unit, 3) as load_kwh,
-        round(critical_load_reading * kwh_per_unit, 3) as critical_load_kwh,
-        round(load_hvac_reading * kwh_per_unit, 3) as load_hvac_kwh,
-        round(load_water_heating_reading * kwh_per_unit, 3) as load_water_heating_kwh,
-        round(load_ev_reading * kwh_per_unit, 3) as load_ev_kwh,
-        round(load_other_reading * kwh_per_unit, 3) as load_other_kwh,
-        round(battery_charge_reading * kwh_per_unit, 3) as battery_charge_kwh,
-        round(battery_discharge_reading * kwh_per_unit, 3) as battery_discharge_kwh,
+        round(solar_reading * wh_per_unit) / 1000 as solar_kwh,
+        round(load_reading * wh_per_unit) / 1000 as load_kwh,
+        round(critical_load_reading * wh_per_unit) / 1000 as critical_load_kwh,
+        round(load_hvac_reading * wh_per_unit) / 1000 as load_hvac_kwh,
+        round(load_water_heating_reading * wh_per_unit) / 1000 as load_water_heating_kwh,
+        round(load_ev_reading * wh_per_unit) / 1000 as load_ev_kwh,
+        round(load_other_reading * wh_per_unit) / 1000 as load_other_kwh,
+        round(battery_charge_reading * wh_per_unit) / 1000 as battery_charge_kwh,
+        round(battery_discharge_reading * wh_per_unit) / 1000 as battery_discharge_kwh,
         state_of_charge_pct,
         battery_state_of_health_pct,
-        round(grid_import_reading * kwh_per_unit, 3) as grid_import_kwh,
-        round(grid_export_reading * kwh_per_unit, 3) as grid_export_kwh,
+        round(grid_import_reading * wh_per_unit) / 1000 as grid_import_kwh,
+        round(grid_export_reading * wh_per_unit) / 1000 as grid_export_kwh,
         grid_up_flag,
         quality_flag,
         coalesce(energy_unit != 'kWh', false) as unit_converted_flag,
