@@ -12,14 +12,14 @@ from pathlib import Path
 from .errors import ConfigError, SolsticeError
 
 GIB = 1024 ** 3
-# Bytes per home-hour of the pack, measured on premium-25k (25,000 homes x 24 months, zstd Parquet, 2026-12-06):
-# the raw layer the generator writes; the database (daily and coarser tables) with the month partitions of the
-# hourly models; the sub-daily hourly_energy mart; the release (Parquet + CSV of the 14 tables, measured on the
-# MVP; the sub-daily Parquet is hard-linked, not copied).
-RAW_BYTES_PER_HOME_HOUR = 11.0  # 4.39 GiB
-BUILD_BYTES_PER_HOME_HOUR = 18.5  # database 0.90 GiB + month partitions 6.56 GiB
-SUB_DAILY_BYTES_PER_HOME_HOUR = 14.0  # hourly_energy 5.57 GiB
-RELEASE_BYTES_PER_HOME_HOUR = 6.5  # MVP 0.27 GiB
+# Bytes per home-hour of the pack, measured on premium-25k (25,000 homes x 24 months, zstd Parquet, energy in
+# whole Wh, 2026-12-07): the raw layer the generator writes; the database (daily and coarser tables) with the
+# month partitions of the hourly models; the sub-daily hourly_energy mart; the release (Parquet + CSV of the 14
+# tables, measured on the MVP; the sub-daily Parquet is hard-linked, not copied).
+RAW_BYTES_PER_HOME_HOUR = 7.3  # 2.96 GiB
+BUILD_BYTES_PER_HOME_HOUR = 11.3  # database 0.69 GiB + month partitions 3.92 GiB
+SUB_DAILY_BYTES_PER_HOME_HOUR = 8.2  # hourly_energy 3.31 GiB
+RELEASE_BYTES_PER_HOME_HOUR = 5.2  # MVP 0.21 GiB
 # DuckDB spills what does not fit in memory beside the database; keep this much free for it.
 SPILL_HEADROOM_BYTES = 4 * GIB
 
