@@ -17,7 +17,7 @@ from .validation_report import write_report
 from .config import work_dir
 from .errors import SolsticeError
 from .generate import MANIFEST, log
-from .resources import check_disk_for_build, explain_resource_failure
+from .resources import check_disk_for_build, check_disk_for_release, explain_resource_failure
 from .validate import check_raw_pack
 
 # The 14 tables of the schema, in the schema's order, with the key each release file is sorted by
@@ -210,6 +210,7 @@ def release(root: Path, pack: str, raw: Path) -> Path:
                             f"`solstice build --pack {pack}` again.")
     ensure_unlocked(db)
     target = work_dir(root) / "release" / pack
+    check_disk_for_release(raw_manifest["config"], target)
     staging = target.parent / f".{pack}.partial-{os.getpid()}"
     shutil.rmtree(staging, ignore_errors=True)
     (staging / "parquet").mkdir(parents=True)

@@ -53,11 +53,14 @@ def check_disk_for_generate(config: dict, out: Path) -> None:
     _require("generate", home_hours(config) * RAW_BYTES_PER_HOME_HOUR, out, config)
 
 
-def _build_and_release_bytes(config: dict, sub_daily: bool) -> float:
-    """The database, the month partitions (and the sub-daily marts), the release, and room for DuckDB's spill."""
-    per_hour = BUILD_BYTES_PER_HOME_HOUR + RELEASE_BYTES_PER_HOME_HOUR
-    per_hour += SUB_DAILY_BYTES_PER_HOME_HOUR if sub_daily else 0
+def _build_bytes(config: dict, sub_daily: bool) -> float:
+    """The database, the month partitions (and the sub-daily marts), and room for DuckDB's spill."""
+    per_hour = BUILD_BYTES_PER_HOME_HOUR + (SUB_DAILY_BYTES_PER_HOME_HOUR if sub_daily else 0)
     return home_hours(config) * per_hour + SPILL_HEADROOM_BYTES
+
+
+def _release_bytes(config: dict) -> float:
+    return home_hours(config) * RELEASE_BYTES_PER_HOME_HOUR
 
 
 def check_disk_for_pack(config: dict, root: Path) -> None:
@@ -66,16 +69,22 @@ def check_disk_for_pack(config: dict, root: Path) -> None:
     from .config import work_dir
 
     raw = home_hours(config) * RAW_BYTES_PER_HOME_HOUR
-    need = raw + _build_and_release_bytes(config, bool(config.get("sub_daily")))
+    need = raw + _build_bytes(config, bool(config.get("sub_daily"))) + _release_bytes(config)
     _require("generate, build and release", need, work_dir(root) / "data", config)
 
 
 def check_disk_for_build(root: Path, pack: str, raw: Path, sub_daily: bool) -> None:
-    """Before building: room for the database, the month partitions, DuckDB's spill, and the release."""
+    """Before building: room for the database, the month partitions and DuckDB's spill (the release checks its own
+    room when it is written: a build is also used without a release, through the database and dbt docs)."""
     config = json.loads((raw / "_pack.json").read_text())["config"]
     from .config import work_dir
 
-    _require("build and release", _build_and_release_bytes(config, sub_daily), work_dir(root) / "data", config)
+    _require("build", _build_bytes(config, sub_daily), work_dir(root) / "data", config)
+
+
+def check_disk_for_release(config: dict, target: Path) -> None:
+    """Before writing a release: room for its Parquet and CSV (the sub-daily marts are hard-linked, not copied)."""
+    _require("release", _release_bytes(config), target, config)
 
 
 def keep_freed_memory() -> None:
