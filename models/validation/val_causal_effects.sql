@@ -96,7 +96,9 @@ evening_by_state as (
 savings_per_solar_kwh as (
     select
         days.household_id,
-        sum(days.customer_savings_usd) / nullif(sum(days.solar_generation_kwh), 0) as usd_per_kwh,
+        -- exact sums: homes tied on savings per kWh must tie on every run, or the ranks below change
+        {{ exact_sum('days.customer_savings_usd') }} / nullif({{ exact_sum('days.solar_generation_kwh') }}, 0)
+            as usd_per_kwh,
         (max(tariffs.offpeak_rate) + max(tariffs.summer_peak_rate) + max(tariffs.winter_peak_rate)) / 3
             as rate_level
     from days
