@@ -34,21 +34,21 @@ def batteries(clean_raw):
     return pd.read_parquet(clean_raw / "installs" / "battery_systems.parquet")
 
 
-ENERGY_COLUMNS = ["solar_kwh", "load_kwh", "critical_load_kwh", "load_hvac_kwh", "load_water_heating_kwh",
-                  "load_ev_kwh", "load_other_kwh", "battery_charge_kwh", "battery_discharge_kwh", "grid_import_kwh",
-                  "grid_export_kwh"]
+END_USE_COLUMNS = ["load_hvac_kwh", "load_water_heating_kwh", "load_ev_kwh", "load_other_kwh"]
+METERED_COLUMNS = ["solar_kwh", "load_kwh", "critical_load_kwh", *END_USE_COLUMNS, "battery_charge_kwh",
+                   "battery_discharge_kwh", "grid_import_kwh", "grid_export_kwh"]
 
 
 def test_meters_count_whole_wh_and_every_hour_balances_exactly(telemetry):
     """Gateway meters count whole watt-hours: every energy value is a whole number of Wh, and in Wh each hour
     balances exactly (the load is the balance of the rounded flows, not rounded on its own)."""
-    kwh = telemetry[ENERGY_COLUMNS].astype("float64")
+    kwh = telemetry[METERED_COLUMNS].astype("float64")
     wh = (kwh * 1000).round()
     assert ((kwh * 1000 - wh).abs() < 1e-2).all().all()
     supply = wh.solar_kwh + wh.grid_import_kwh + wh.battery_discharge_kwh
     demand = wh.load_kwh + wh.grid_export_kwh + wh.battery_charge_kwh
     assert (supply == demand).all()
-    assert (wh[ENERGY_COLUMNS[3:7]].sum(axis=1) == wh.load_kwh).all()  # the end uses split the load exactly
+    assert (wh[END_USE_COLUMNS].sum(axis=1) == wh.load_kwh).all()  # the end uses split the load exactly
 
 
 def test_meter_readings_are_physical(telemetry):

@@ -7,9 +7,9 @@
 --                        state of charge outside 0-100 %.
 -- Readings are read at the meters' resolution: energy in whole Wh (three decimals of kWh), state of charge and
 -- health to 0.01 % (the raw float32 values carry binary noise below that; round(x * 1000) / 1000 is round(x, 3),
--- several times cheaper per reading). Readings reported in Wh are converted
--- (unit_converted_flag); readings that arrived more than var('telemetry_late_after_hours') hours after their hour
--- are kept and flagged (late_arrival_flag).
+-- several times cheaper per reading). Readings reported in Wh are converted (unit_converted_flag); readings that
+-- arrived more than var('telemetry_late_after_hours') hours after their hour are kept and flagged
+-- (late_arrival_flag).
 -- A view: the hourly feed stays in the raw Parquet and is read where it is needed (a filter on
 -- interval_start_at skips the row groups of other months).
 with
