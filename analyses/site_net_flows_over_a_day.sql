@@ -16,12 +16,12 @@ first_day as (
 
 select
     hours.interval_start_local,
-    hours.solar_kwh,
-    hours.load_kwh,
+    hours.solar_generation_kwh,
+    hours.home_load_kwh,
     hours.battery_discharge_kwh - hours.battery_charge_kwh as battery_net_discharge_kwh,
     hours.grid_import_kwh - hours.grid_export_kwh as grid_net_import_kwh,
     hours.import_rate_usd_per_kwh,
-    hours.is_peak
+    hours.peak_flag
 from hours
 inner join first_day on hours.local_date = first_day.local_date
 where hours.household_id = '{{ household_id }}'

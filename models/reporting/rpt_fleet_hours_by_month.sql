@@ -4,7 +4,7 @@
 with
 
 hours as (
-    select * from {{ ref('int_telemetry_hours_localized') }}
+    select * from {{ ref('int_telemetry_hours_priced') }}
 ),
 
 solar_systems as (
@@ -16,18 +16,18 @@ solar_systems as (
 
 summed as (
     select
-        hours.local_month,
+        cast(extract(month from hours.local_date) as integer) as local_month,
         hours.local_hour,
         count(*) as home_hours_count,
         {{ exact_sum('solar_systems.kw_dc') }} as kw_dc_hours,
-        {{ exact_sum('hours.solar_kwh') }} as solar_kwh,
-        {{ exact_sum('hours.load_kwh') }} as load_kwh,
+        {{ exact_sum('hours.solar_generation_kwh') }} as solar_kwh,
+        {{ exact_sum('hours.home_load_kwh') }} as load_kwh,
         {{ exact_sum('hours.grid_import_kwh') }} as grid_import_kwh,
         {{ exact_sum('hours.grid_export_kwh') }} as grid_export_kwh,
         {{ exact_sum('hours.battery_discharge_kwh') }} as battery_discharge_kwh
     from hours
     inner join solar_systems on hours.household_id = solar_systems.household_id
-    group by hours.local_month, hours.local_hour
+    group by extract(month from hours.local_date), hours.local_hour
 ),
 
 final as (

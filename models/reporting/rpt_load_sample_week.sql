@@ -4,7 +4,7 @@
 with
 
 hours as (
-    select * from {{ ref('int_telemetry_hours_localized') }}
+    select * from {{ ref('int_telemetry_hours_priced') }}
 ),
 
 households as (
@@ -32,7 +32,7 @@ week as (
         hours.household_id,
         hours.interval_start_at,
         hours.interval_start_local,
-        hours.load_kwh
+        hours.home_load_kwh as load_kwh
     from hours
     cross join week_start
     where

@@ -40,7 +40,7 @@ routine_discharge as (
     select
         hours.household_id,
         hours.battery_discharge_kwh,
-        hours.is_peak
+        hours.peak_flag as is_peak
     from hours
     inner join tariffs on hours.tariff_id = tariffs.tariff_id
     left join accepted_event_hours

@@ -5,10 +5,6 @@
 -- group-by over home-hours (which grows with the pack): home-days come from the daily bills.
 with
 
-readings as (
-    select * from {{ ref('int_telemetry_readings_localized') }}
-),
-
 households as (
     select * from {{ ref('households') }}
 ),
@@ -30,13 +26,15 @@ tariffs as (
 ),
 
 home_totals as (
+    -- metered hours only: a filled hour is a copy of another day
     select
         household_id,
         sum(load_hvac_kwh) as hvac_kwh,
         sum(load_water_heating_kwh) as water_heating_kwh,
-        max(load_kwh) as peak_hour_kwh,
+        max(home_load_kwh) as peak_hour_kwh,
         count(*) / 24 as days_metered
-    from readings
+    from priced_hours
+    where not filled_flag
     group by household_id
 ),
 
@@ -66,7 +64,7 @@ home_days as (
 
 ev_hours as (
     select
-        priced_hours.is_peak,
+        priced_hours.peak_flag as is_peak,
         priced_hours.load_ev_kwh
     from priced_hours
     inner join tariffs on priced_hours.tariff_id = tariffs.tariff_id

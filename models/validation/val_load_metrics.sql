@@ -11,7 +11,7 @@ households as (
 ),
 
 hours as (
-    select * from {{ ref('int_telemetry_hours_localized') }}
+    select * from {{ ref('int_telemetry_hours_priced') }}
 ),
 
 full_year_homes as (
@@ -67,11 +67,11 @@ heat_pump_strata as (
 
 summer_shape as (
     select
-        avg(case when local_hour between 17 and 20 then load_kwh end)
-        / avg(case when local_hour between 10 and 13 then load_kwh end) as evening_to_midday,
+        avg(case when local_hour between 17 and 20 then home_load_kwh end)
+        / avg(case when local_hour between 10 and 13 then home_load_kwh end) as evening_to_midday,
         count(distinct household_id) as homes
     from hours
-    where local_month in (6, 7, 8)
+    where month(local_date) in (6, 7, 8)
 ),
 
 day_to_day as (

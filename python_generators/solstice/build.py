@@ -46,10 +46,11 @@ COMPANION_TABLES = {
     "tariff_billing_rules": "tariff_id",
     "portfolio_kpi_components_daily": "date, state",
 }
-# The schema's optional sub-daily tables (premium): month-partitioned Parquet, released as built.
+# The schema's optional sub-daily tables (premium), each with the monthly model whose month-partitioned Parquet
+# it is: released as built. hourly_energy is a view over the hours stored once by int_telemetry_hours_priced.
 SUB_DAILY_TABLES = {
-    "hourly_energy": "household_id, interval_start_at",
-    "dispatch_intervals": "dispatch_event_id, interval_start_at",
+    "hourly_energy": "int_telemetry_hours_priced",
+    "dispatch_intervals": "dispatch_intervals",
 }
 TOOLS = ["dbt-core", "dbt-duckdb", "duckdb", "pvlib", "numpy", "pandas", "pyarrow", "solstice-pack"]
 
@@ -260,11 +261,13 @@ def release_sub_daily(root: Path, pack: str, parquet: Path) -> dict:
     hard-linked (no second copy of the largest tables) where the release is on the same disk."""
     import duckdb
 
+    with duckdb.connect(str(database_path(root, pack)), read_only=True) as con:
+        built_marts = {name for (name,) in con.execute(
+            "select table_name from information_schema.tables where table_schema = 'marts'").fetchall()}
     counts = {}
-    for table in SUB_DAILY_TABLES:
-        built = hourly_path(root, pack) / table
-        files = sorted(built.glob("month=*/*.parquet"))
-        if not files:
+    for table, stored_by in SUB_DAILY_TABLES.items():
+        files = sorted((hourly_path(root, pack) / stored_by).glob("month=*/*.parquet"))
+        if table not in built_marts or not files:
             continue
         for source in files:
             target = parquet / table / source.parent.name / source.name

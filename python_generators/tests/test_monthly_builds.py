@@ -20,8 +20,9 @@ from conftest import solstice
 
 MONTHLY_MODELS = {
     "staging": ["base_fleet__telemetry_duplicate_copies"],
-    "intermediate": ["int_telemetry_days_counted", "int_telemetry_hours_filled", "int_household_days_billed"],
-    "marts": ["hourly_energy", "dispatch_intervals"],
+    "intermediate": ["int_telemetry_days_counted", "int_telemetry_hours_filled", "int_telemetry_hours_priced",
+                     "int_household_days_billed"],
+    "marts": ["dispatch_intervals"],
 }
 MARTS = ["households", "subscriber_contracts", "installation_pipeline", "solar_systems", "battery_systems",
          "utility_tariffs", "daily_generation_consumption", "dispatch_events", "vpp_program_enrollment",
@@ -58,7 +59,8 @@ def test_monthly_models_equal_the_whole_pack_computed_at_once(dev_release, root,
                 assert rows == con.execute(f"select count(*) from {whole}").fetchone()[0], name
                 assert _differences(con, f"{schema}.{name}", whole) == 0, name
         # the months are really separate files, one per month of the pack
-        files = sorted(p.parent.name for p in (workdir / "data" / "solstice_dev.hourly" / "hourly_energy").glob("*/*"))
+        stored = workdir / "data" / "solstice_dev.hourly" / "int_telemetry_hours_priced"
+        files = sorted(p.parent.name for p in stored.glob("*/*"))
         assert files == ["month=2025-06", "month=2025-07"]
 
 
@@ -105,3 +107,19 @@ def test_sub_daily_marts_are_built_tested_and_released(dev_release):
         per_day = con.execute(f"select distinct count(*) from read_parquet('{release}/hourly_energy/*/*.parquet') "
                               "group by household_id, local_date").fetchall()
         assert per_day == [(24,)]
+
+
+def test_only_the_sub_daily_marts_the_build_made_are_released(dev_release, tmp_path, monkeypatch):
+    """The stored hours are built for every pack; hourly_energy is released only where the build made the mart."""
+    from solstice.build import release_sub_daily
+
+    workdir, _ = dev_release
+    copy = tmp_path / "work"
+    shutil.copytree(workdir / "data", copy / "data")
+    monkeypatch.delenv("SOLSTICE_WORKDIR", raising=False)
+    linked = release_sub_daily(copy, "dev", tmp_path / "with")
+    assert set(linked) == {"hourly_energy", "dispatch_intervals"}
+    with duckdb.connect(str(copy / "data" / "solstice_dev.duckdb")) as con:
+        con.execute("drop view marts.hourly_energy")
+    assert set(release_sub_daily(copy, "dev", tmp_path / "without")) == {"dispatch_intervals"}
+    assert not (tmp_path / "without" / "hourly_energy").exists()

@@ -15,6 +15,7 @@ import pandas as pd
 import pytest
 
 from conftest import solstice
+from solstice.build import SUB_DAILY_TABLES
 from test_monthly_builds import MARTS
 
 COMPANIONS = ["household_tariffs", "portfolio_kpi_components_daily", "tariff_billing_rules", "tariff_rate_periods"]
@@ -33,11 +34,13 @@ def both_engines(dev_release):
 
 
 def _spark_files(warehouse: Path, name: str) -> str:
-    """A mart's Parquet files on Spark: a table's folder, or a monthly model's `<name>__by_month` partitions."""
+    """A mart's Parquet files on Spark: a table's folder, or the `<model>__by_month` partitions of the monthly
+    model that stores it (hourly_energy is a view over int_telemetry_hours_priced's)."""
     table = warehouse / "marts.db" / name
     if table.is_dir():
         return str(table / "*.parquet")
-    return str(warehouse / "marts.db" / f"{name}__by_month" / "month=*" / "*.parquet")
+    stored, = warehouse.glob(f"*.db/{SUB_DAILY_TABLES.get(name, name)}__by_month")
+    return str(stored / "month=*" / "*.parquet")
 
 
 def _is_money(column: str) -> bool:
@@ -83,17 +86,17 @@ def test_every_mart_is_the_same_on_duckdb_and_spark(both_engines, mart):
                             f"duckdb {a[~same].iloc[0]!r} vs spark {b[~same].iloc[0]!r}")
 
 
-def test_a_month_of_a_monthly_mart_can_be_rebuilt_on_spark(both_engines, dev_release):
+def test_a_month_of_a_monthly_model_can_be_rebuilt_on_spark(both_engines, dev_release):
     """insert overwrite by month: rebuilding one month rewrites that month's files only."""
     workdir, _ = dev_release
     database, warehouse = both_engines
-    partitions = sorted((warehouse / "marts.db" / "hourly_energy__by_month").glob("month=*"))
+    partitions = sorted((warehouse / "intermediate.db" / "int_telemetry_hours_priced__by_month").glob("month=*"))
     assert len(partitions) >= 2
     first, other = partitions[0], partitions[-1]
     before = {p: p.stat().st_mtime_ns for p in other.glob("*.parquet")}
     month = first.name.split("=")[1]
-    result = solstice(["build", "--pack", "dev", "--sub-daily", "--target", "spark", "--select", "hourly_energy",
-                       "--rebuild-months", month], workdir)
+    result = solstice(["build", "--pack", "dev", "--sub-daily", "--target", "spark", "--select",
+                       "int_telemetry_hours_priced hourly_energy", "--rebuild-months", month], workdir)
     assert result.returncode == 0, result.stdout[-4000:] + result.stderr[-2000:]
     assert {p: p.stat().st_mtime_ns for p in other.glob("*.parquet")} == before
     assert any(p.stat().st_mtime_ns > max(before.values(), default=0) for p in first.glob("*.parquet"))

@@ -12,10 +12,7 @@ with
 
 hours as (
     select * from {{ ref('int_telemetry_hours_priced') }}
-    where
-        {{ in_month_partition('local_date') }}
-        -- the UTC hours around the month, so the raw feed's other months are skipped
-        and {{ in_month_partition('interval_start_at', margin_days=1) }}
+    where {{ in_month_partition('local_date') }}
 ),
 
 tariffs as (
@@ -31,21 +28,21 @@ days as (
         local_date,
         tariff_id,
         count(*) as hours_reported,
-        {{ exact_sum('solar_kwh') }} as solar_generation_kwh,
-        {{ exact_sum('load_kwh') }} as home_load_kwh,
+        {{ exact_sum('solar_generation_kwh') }} as solar_generation_kwh,
+        {{ exact_sum('home_load_kwh') }} as home_load_kwh,
         {{ exact_sum('grid_import_kwh') }} as grid_import_kwh,
         {{ exact_sum('grid_export_kwh') }} as grid_export_kwh,
         {{ exact_sum('battery_charge_kwh') }} as battery_charge_kwh,
         {{ exact_sum('battery_discharge_kwh') }} as battery_discharge_kwh,
         {{ last_value_by('state_of_charge_pct', 'interval_start_at') }} as state_of_charge_end_pct,
-        {{ exact_sum('case when grid_up_flag then load_kwh * import_rate_usd_per_kwh else 0 end') }}
+        {{ exact_sum('case when grid_up_flag then home_load_kwh * import_rate_usd_per_kwh else 0 end') }}
             as energy_charge_without_system_usd,
         {{ exact_sum('grid_import_kwh * import_rate_usd_per_kwh') }} as energy_charge_with_system_usd,
         {{ exact_sum('grid_export_kwh * export_rate_usd_per_kwh') }} as export_credit_usd,
-        {{ exact_sum('case when is_peak then grid_import_kwh else 0 end') }} as peak_grid_import_kwh,
+        {{ exact_sum('case when peak_flag then grid_import_kwh else 0 end') }} as peak_grid_import_kwh,
         -- demand: an hour's kWh is its average kW; the day's highest on-peak hour, null on days without peak hours
-        max(case when is_peak then grid_import_kwh end) as peak_max_import_kw,
-        max(case when is_peak and grid_up_flag then load_kwh end) as peak_max_load_kw,
+        max(case when peak_flag then grid_import_kwh end) as peak_max_import_kw,
+        max(case when peak_flag and grid_up_flag then home_load_kwh end) as peak_max_load_kw,
         sum(case when not grid_up_flag then 1 else 0 end) as grid_down_hours,
         sum(case when filled_flag then 1 else 0 end) as hours_filled,
         sum(case when late_arrival_flag then 1 else 0 end) as hours_arrived_late,

@@ -5,7 +5,7 @@
 with
 
 hours as (
-    select * from {{ ref('int_telemetry_hours_localized') }}
+    select * from {{ ref('int_telemetry_hours_priced') }}
 ),
 
 profiles as (

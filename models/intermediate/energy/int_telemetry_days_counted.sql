@@ -6,7 +6,10 @@ with
 
 readings as (
     select * from {{ ref('int_telemetry_readings_localized') }}
-    where {{ in_month_partition('local_date') }}
+    where
+        {{ in_month_partition('local_date') }}
+        -- the UTC hours around the month, so the raw feed's other months are skipped
+        and {{ in_month_partition('interval_start_at', margin_days=1) }}
 ),
 
 counted as (

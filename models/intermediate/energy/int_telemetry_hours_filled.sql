@@ -110,6 +110,7 @@ present_hours as (
     from {{ ref('int_telemetry_readings_localized') }} as telemetry
     where
         {{ in_month_partition('telemetry.local_date') }}
+        and {{ in_month_partition('telemetry.interval_start_at', margin_days=1) }}
         and exists (
             select 1 as found
             from expected_hours
@@ -160,6 +161,7 @@ nearby_readings as (
     from {{ ref('int_telemetry_readings_localized') }} as telemetry
     where
         {{ in_month_partition('telemetry.local_date', margin_days=var('telemetry_fill_max_days') + 1) }}
+        and {{ in_month_partition('telemetry.interval_start_at', margin_days=var('telemetry_fill_max_days') + 2) }}
         and exists (
             select 1 as found
             from source_hours

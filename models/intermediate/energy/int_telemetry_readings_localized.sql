@@ -1,16 +1,13 @@
 -- Every usable reading with the home's local time and rate plan, limited to the pack's local calendar window.
--- The one place the hourly feed is read through staging for the models downstream (staging classifies every
--- raw reading, which is the costly part): built month by month (local month) and stored as Parquet, so each
--- later reader scans typed, sorted columns. Local days come from the home's IANA time zone (23 or 25 hours on
--- daylight-saving days).
-{{ config(materialized='monthly_parquet') }}
+-- Local days come from the home's IANA time zone (23 or 25 hours on daylight-saving days).
+-- A view over the raw feed, read only by the models built month by month (the day counts, the filled hours and
+-- the priced hours, where the hours are stored once): each reader filters interval_start_at to the UTC hours it
+-- needs, and the filter reaches the raw Parquet, so only those row groups are read.
 
 with
 
 telemetry as (
     select * from {{ ref('stg_fleet__telemetry_hourly') }}
-    -- the UTC hours around the month, so the raw feed's other months are skipped
-    where {{ in_month_partition('interval_start_at', margin_days=1) }}
 ),
 
 households as (
@@ -23,7 +20,6 @@ households as (
 
 clock as (
     select * from {{ ref('int_local_clock_hours') }}
-    where {{ in_month_partition('local_date') }}
 ),
 
 localized as (

@@ -57,20 +57,23 @@ feeder_hours as (
 ),
 
 outage_readings as (
-    -- a semi-join: the hash table is built on the outage hours, not on the whole hourly feed
+    -- the hours with a reading (not filled), through a semi-join: the hash table is built on the outage hours,
+    -- not on the whole hourly feed
     select
         telemetry.household_id,
         telemetry.interval_start_at,
         telemetry.local_date,
         telemetry.local_hour,
         telemetry.grid_up_flag,
-        telemetry.solar_kwh,
+        telemetry.solar_generation_kwh as solar_kwh,
         telemetry.critical_load_kwh,
         telemetry.battery_charge_kwh,
         telemetry.battery_discharge_kwh,
         telemetry.state_of_charge_pct
-    from {{ ref('int_telemetry_readings_localized') }} as telemetry
-    where exists (
+    from {{ ref('int_telemetry_hours_priced') }} as telemetry
+    where
+        not telemetry.filled_flag
+        and exists (
             select 1 as found
             from feeder_hours
             where
