@@ -20,6 +20,12 @@ event_hours as (
     select * from {{ ref('int_dispatch_hours_requested') }}
 ),
 
+readings as (
+    -- the hours with a reading: a filled hour is a copy of another day, not a measurement
+    select * from {{ ref('int_telemetry_hours_priced') }}
+    where not filled_flag
+),
+
 lookback_days as (
     select generated_number as days_back
     from ({{ dbt.generate_series(var('dispatch_baseline_lookback_days')) }}) as series
@@ -54,9 +60,9 @@ candidate_day_hours as (
     from candidate_hours
 ),
 
--- The readings (not filled hours) of those home-days the baseline needs - the matching local hours, and any
--- grid-down hour (an outage makes the whole day incomparable) - found with semi-joins so the hash tables are
--- built on the few candidate days rather than on the whole hourly feed.
+-- The readings of those home-days the baseline needs - the matching local hours, and any grid-down hour (an
+-- outage makes the whole day incomparable) - found with semi-joins so the hash tables are built on the few
+-- candidate days rather than on the whole hourly feed.
 day_readings as (
     select
         telemetry.household_id,
@@ -64,27 +70,24 @@ day_readings as (
         telemetry.local_hour,
         telemetry.grid_up_flag,
         telemetry.battery_discharge_kwh - telemetry.battery_charge_kwh as battery_net_discharge_kwh
-    from {{ ref('int_telemetry_hours_priced') }} as telemetry
+    from readings as telemetry
     where
-        not telemetry.filled_flag
-        and (
-            exists (
+        exists (
+            select 1 as found
+            from candidate_day_hours
+            where
+                candidate_day_hours.household_id = telemetry.household_id
+                and candidate_day_hours.local_date = telemetry.local_date
+                and candidate_day_hours.local_hour = telemetry.local_hour
+        )
+        or (
+            not telemetry.grid_up_flag
+            and exists (
                 select 1 as found
-                from candidate_day_hours
+                from candidate_days
                 where
-                    candidate_day_hours.household_id = telemetry.household_id
-                    and candidate_day_hours.local_date = telemetry.local_date
-                    and candidate_day_hours.local_hour = telemetry.local_hour
-            )
-            or (
-                not telemetry.grid_up_flag
-                and exists (
-                    select 1 as found
-                    from candidate_days
-                    where
-                        candidate_days.household_id = telemetry.household_id
-                        and candidate_days.local_date = telemetry.local_date
-                )
+                    candidate_days.household_id = telemetry.household_id
+                    and candidate_days.local_date = telemetry.local_date
             )
         )
 ),

@@ -20,21 +20,25 @@ event_hours as (
     select * from {{ ref('int_dispatch_hours_requested') }}
 ),
 
+readings as (
+    -- the hours with a reading: a filled hour is a copy of another day, not a measurement
+    select * from {{ ref('int_telemetry_hours_priced') }}
+    where not filled_flag
+),
+
 baselines as (
     select * from {{ ref('int_dispatch_baselines_estimated') }}
 ),
 
--- The event hours' readings (a filled hour is a copy of another day, not a measurement), found with a
--- semi-join so the hash table is built on the few event hours rather than on the whole hourly feed.
+-- The event hours' readings, found with a semi-join so the hash table is built on the few event hours rather
+-- than on the whole hourly feed.
 event_readings as (
     select
         telemetry.household_id,
         telemetry.interval_start_at,
         telemetry.battery_discharge_kwh - telemetry.battery_charge_kwh as battery_net_discharge_kwh
-    from {{ ref('int_telemetry_hours_priced') }} as telemetry
-    where
-        not telemetry.filled_flag
-        and exists (
+    from readings as telemetry
+    where exists (
             select 1 as found
             from event_hours
             where

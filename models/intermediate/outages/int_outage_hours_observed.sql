@@ -36,6 +36,12 @@ batteries as (
     from {{ ref('stg_installs__battery_systems') }}
 ),
 
+readings as (
+    -- the hours with a reading: a filled hour is a copy of another day, not a measurement
+    select * from {{ ref('int_telemetry_hours_priced') }}
+    where not filled_flag
+),
+
 profiles as (
     select
         household_id,
@@ -57,8 +63,7 @@ feeder_hours as (
 ),
 
 outage_readings as (
-    -- the hours with a reading (not filled), through a semi-join: the hash table is built on the outage hours,
-    -- not on the whole hourly feed
+    -- a semi-join: the hash table is built on the outage hours, not on the whole hourly feed
     select
         telemetry.household_id,
         telemetry.interval_start_at,
@@ -70,10 +75,8 @@ outage_readings as (
         telemetry.battery_charge_kwh,
         telemetry.battery_discharge_kwh,
         telemetry.state_of_charge_pct
-    from {{ ref('int_telemetry_hours_priced') }} as telemetry
-    where
-        not telemetry.filled_flag
-        and exists (
+    from readings as telemetry
+    where exists (
             select 1 as found
             from feeder_hours
             where
