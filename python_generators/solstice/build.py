@@ -164,7 +164,7 @@ def dbt_build(root: Path, pack: str, raw: Path, select: str | None = None, sub_d
         for path in (db, db.with_suffix(".duckdb.wal")):
             path.unlink(missing_ok=True)
         shutil.rmtree(hourly_path(root, pack), ignore_errors=True)
-    check_disk_for_build(root, pack, raw, vars_["sub_daily"])
+    check_disk_for_build(root, pack, raw)
     started = time.perf_counter()
     try:
         # A partial build runs the tests of the models selected, not those that also read models left out
@@ -197,8 +197,10 @@ def _spark_build(root: Path, pack: str, vars_: dict, select: str | None, selecto
     log(f"dbt build on Spark finished in {time.perf_counter() - started:.1f} s -> {state}")
 
 
-def release(root: Path, pack: str, raw: Path) -> Path:
-    """Export every mart to release/<pack>/ — written aside and swapped in only when complete."""
+def release(root: Path, pack: str, raw: Path, csv_compression: str = "none") -> Path:
+    """Export every mart to release/<pack>/ — written aside and swapped in only when complete. The CSV mirrors
+    are <table>.csv, or <table>.csv.gz with csv_compression="gzip" (the premium packs: their daily table is
+    110 M rows, about 8 GiB of plain CSV)."""
     import duckdb
 
     db = database_path(root, pack)
@@ -211,12 +213,14 @@ def release(root: Path, pack: str, raw: Path) -> Path:
                             f"`solstice build --pack {pack}` again.")
     ensure_unlocked(db)
     target = work_dir(root) / "release" / pack
-    check_disk_for_release(raw_manifest["config"], target)
+    check_disk_for_release(raw_manifest["config"], target, csv_compression)
     staging = target.parent / f".{pack}.partial-{os.getpid()}"
     shutil.rmtree(staging, ignore_errors=True)
     (staging / "parquet").mkdir(parents=True)
     (staging / "csv").mkdir()
     counts = {}
+    csv_suffix, csv_options = {"none": ("csv", "header, delimiter ','"),
+                               "gzip": ("csv.gz", "header, delimiter ',', compression gzip")}[csv_compression]
     try:
         with duckdb.connect(str(db), read_only=True) as con:
             for tables, folder in ((SCHEMA_TABLES, staging), (COMPANION_TABLES, staging / "companions")):
@@ -229,12 +233,13 @@ def release(root: Path, pack: str, raw: Path) -> Path:
                     except duckdb.CatalogException:
                         raise SolsticeError(f"mart {table} is missing from {db}; run `solstice build --pack {pack}`.")
                     con.execute(f"copy {relation} to '{folder / 'parquet' / table}.parquet' (format parquet, compression zstd)")
-                    con.execute(f"copy {relation} to '{folder / 'csv' / table}.csv' (header, delimiter ',')")
+                    con.execute(f"copy {relation} to '{folder / 'csv' / table}.{csv_suffix}' ({csv_options})")
         counts.update(release_sub_daily(root, pack, staging / "parquet"))
         (staging / "manifest.json").write_text(json.dumps({
             "pack": pack,
             "built_at": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
             "config": raw_manifest.get("config"),
+            "csv_compression": csv_compression,
             "raw_row_counts": raw_manifest.get("row_counts"),
             "row_counts": counts,
             "tool_versions": {tool: _version(tool) for tool in TOOLS},

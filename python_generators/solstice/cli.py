@@ -8,7 +8,7 @@ import signal
 import sys
 from pathlib import Path
 
-from .config import project_root, resolve_pack, work_dir
+from .config import CSV_COMPRESSIONS, project_root, resolve_pack, work_dir
 from .errors import SolsticeError
 
 DESCRIPTION = """\
@@ -55,6 +55,12 @@ def _add_pack_options(parser: argparse.ArgumentParser, overrides: bool) -> None:
                                  "every core, or the given master URL (e.g. local[2]); byte-identical output")
 
 
+def _add_csv_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--csv-compression", dest="csv_compression", choices=CSV_COMPRESSIONS, default=None,
+                        help="write the CSV mirrors plain (<table>.csv) or gzip-compressed (<table>.csv.gz); "
+                             "default: as packs.yml says (gzip for the premium packs)")
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="solstice", description=DESCRIPTION,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -90,6 +96,7 @@ def build_parser() -> argparse.ArgumentParser:
                                          "Parquet, CSV, manifest.json, DATA_DICTIONARY.md and PNG charts. The "
                                          "previous release is replaced only when the new one is complete.")
     _add_pack_options(release, overrides=False)
+    _add_csv_option(release)
 
     charts = sub.add_parser("charts", help="render the PNG charts into release/<pack>/charts/ again",
                             description="Render market, solar, load, VPP economics and fleet KPI charts from the "
@@ -106,6 +113,7 @@ def build_parser() -> argparse.ArgumentParser:
     pack = sub.add_parser("pack", help="generate, build and release a pack end to end",
                           description="generate + build + release in one go: what `make pack` runs.")
     _add_pack_options(pack, overrides=True)
+    _add_csv_option(pack)
 
     sub.add_parser("packs", help="list the named packs", description="List the packs defined in packs.yml.")
     return parser
@@ -153,6 +161,8 @@ def _run(args) -> int:
         overrides = dict(households=args.households, months=args.months, start=args.start, seed=args.seed,
                          states=args.states, batch_size=args.batch_size, shard=args.shard,
                          defect_rate=args.defect_rate, sub_daily=args.sub_daily, known_states=ref.states)
+    if args.command in ("release", "pack"):
+        overrides["csv_compression"] = args.csv_compression
     config = resolve_pack(root, args.pack, **overrides)
 
     from . import build as builder
@@ -168,7 +178,7 @@ def _run(args) -> int:
                           selector=args.selector, sub_daily=args.sub_daily, rebuild_months=months,
                           target=args.target)
     elif args.command == "release":
-        builder.release(root, config.pack, raw)
+        builder.release(root, config.pack, raw, csv_compression=config.csv_compression)
     elif args.command == "charts":
         builder.charts(root, config.pack)
     elif args.command == "validate":
@@ -178,7 +188,7 @@ def _run(args) -> int:
         check_disk_for_pack(config.to_dict(), root)
         generate(config, ref, raw, jobs=args.jobs, spark=args.spark)
         builder.dbt_build(root, config.pack, raw)
-        builder.release(root, config.pack, raw)
+        builder.release(root, config.pack, raw, csv_compression=config.csv_compression)
     return 0
 
 

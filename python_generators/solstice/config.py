@@ -36,6 +36,9 @@ def work_dir(root: Path) -> Path:
     return Path(os.environ.get("SOLSTICE_WORKDIR") or root).resolve()
 
 
+CSV_COMPRESSIONS = ("none", "gzip")
+
+
 @dataclasses.dataclass(frozen=True)
 class PackConfig:
     """Everything that defines a pack. Same config and seed => byte-identical raw output."""
@@ -53,6 +56,8 @@ class PackConfig:
     defect_rate: float = 0.001
     # Build the sub-daily marts (hourly energy, dispatch intervals) too; the generator writes the same raw data.
     sub_daily: bool = False
+    # How `solstice release` writes the CSV mirrors: plain <table>.csv ("none") or <table>.csv.gz ("gzip").
+    csv_compression: str = "none"
 
     def household_numbers(self):
         """The household numbers (1-based) this run simulates: all, or this shard's contiguous block."""
@@ -131,6 +136,7 @@ def resolve_pack(
     shard=None,
     defect_rate=None,
     sub_daily=None,
+    csv_compression=None,
     known_states: set[str] | None = None,
 ) -> PackConfig:
     """A validated PackConfig: the named pack's settings with any given overrides applied."""
@@ -188,6 +194,10 @@ def resolve_pack(
     sub_daily_value = base.get("sub_daily", False) if sub_daily is None else sub_daily
     if not isinstance(sub_daily_value, bool):
         raise ConfigError(f"sub_daily of pack {name!r} in packs.yml must be true or false, got {sub_daily_value!r}.")
+    compression = base.get("csv_compression", "none") if csv_compression is None else csv_compression
+    if compression not in CSV_COMPRESSIONS:
+        raise ConfigError(f"csv_compression of pack {name!r} must be one of {', '.join(CSV_COMPRESSIONS)}, "
+                          f"got {compression!r}.")
     return PackConfig(
         pack=name,
         households=n_households,
@@ -199,4 +209,5 @@ def resolve_pack(
         shard=shard_value,
         defect_rate=rate,
         sub_daily=sub_daily_value,
+        csv_compression=compression,
     )

@@ -14,12 +14,12 @@ from .errors import ConfigError, SolsticeError
 GIB = 1024 ** 3
 # Bytes per home-hour of the pack, measured on premium-25k (25,000 homes x 24 months, zstd Parquet, energy in
 # whole Wh, 2026-12-07): the raw layer the generator writes; the database (daily and coarser tables) with the
-# month partitions of the hourly models; the sub-daily hourly_energy mart; the release (Parquet + CSV of the 14
-# tables, measured on the MVP; the sub-daily Parquet is hard-linked, not copied).
+# month partitions of the hourly models (the hours stored once, int_telemetry_hours_priced, 3.4 GiB of them; the
+# sub-daily marts add 0.005 GiB); the release (Parquet + CSV mirrors of the 14 tables and companions, plain or
+# gzip, measured on the MVP; the sub-daily Parquet is hard-linked, not copied).
 RAW_BYTES_PER_HOME_HOUR = 7.3  # 2.96 GiB
-BUILD_BYTES_PER_HOME_HOUR = 11.3  # database 0.69 GiB + month partitions 3.92 GiB
-SUB_DAILY_BYTES_PER_HOME_HOUR = 8.2  # hourly_energy 3.31 GiB
-RELEASE_BYTES_PER_HOME_HOUR = 5.2  # MVP 0.21 GiB
+BUILD_BYTES_PER_HOME_HOUR = 11.9  # database 0.71 GiB + month partitions 4.1 GiB
+RELEASE_BYTES_PER_HOME_HOUR = {"none": 5.1, "gzip": 2.5}  # MVP 0.21 / 0.10 GiB
 # DuckDB spills what does not fit in memory beside the database; keep this much free for it.
 SPILL_HEADROOM_BYTES = 4 * GIB
 
@@ -53,14 +53,13 @@ def check_disk_for_generate(config: dict, out: Path) -> None:
     _require("generate", home_hours(config) * RAW_BYTES_PER_HOME_HOUR, out, config)
 
 
-def _build_bytes(config: dict, sub_daily: bool) -> float:
-    """The database, the month partitions (and the sub-daily marts), and room for DuckDB's spill."""
-    per_hour = BUILD_BYTES_PER_HOME_HOUR + (SUB_DAILY_BYTES_PER_HOME_HOUR if sub_daily else 0)
-    return home_hours(config) * per_hour + SPILL_HEADROOM_BYTES
+def _build_bytes(config: dict) -> float:
+    """The database, the month partitions, and room for DuckDB's spill."""
+    return home_hours(config) * BUILD_BYTES_PER_HOME_HOUR + SPILL_HEADROOM_BYTES
 
 
-def _release_bytes(config: dict) -> float:
-    return home_hours(config) * RELEASE_BYTES_PER_HOME_HOUR
+def _release_bytes(config: dict, csv_compression: str) -> float:
+    return home_hours(config) * RELEASE_BYTES_PER_HOME_HOUR[csv_compression]
 
 
 def check_disk_for_pack(config: dict, root: Path) -> None:
@@ -69,22 +68,22 @@ def check_disk_for_pack(config: dict, root: Path) -> None:
     from .config import work_dir
 
     raw = home_hours(config) * RAW_BYTES_PER_HOME_HOUR
-    need = raw + _build_bytes(config, bool(config.get("sub_daily"))) + _release_bytes(config)
+    need = raw + _build_bytes(config) + _release_bytes(config, config.get("csv_compression", "none"))
     _require("generate, build and release", need, work_dir(root) / "data", config)
 
 
-def check_disk_for_build(root: Path, pack: str, raw: Path, sub_daily: bool) -> None:
+def check_disk_for_build(root: Path, pack: str, raw: Path) -> None:
     """Before building: room for the database, the month partitions and DuckDB's spill (the release checks its own
     room when it is written: a build is also used without a release, through the database and dbt docs)."""
     config = json.loads((raw / "_pack.json").read_text())["config"]
     from .config import work_dir
 
-    _require("build", _build_bytes(config, sub_daily), work_dir(root) / "data", config)
+    _require("build", _build_bytes(config), work_dir(root) / "data", config)
 
 
-def check_disk_for_release(config: dict, target: Path) -> None:
+def check_disk_for_release(config: dict, target: Path, csv_compression: str = "none") -> None:
     """Before writing a release: room for its Parquet and CSV (the sub-daily marts are hard-linked, not copied)."""
-    _require("release", _release_bytes(config), target, config)
+    _require("release", _release_bytes(config, csv_compression), target, config)
 
 
 def keep_freed_memory() -> None:

@@ -144,6 +144,18 @@ def test_named_packs_are_accepted(root, reference):
     assert premium.end_date.isoformat() == "2026-01-01"
     mvp = resolve_pack(root, None, known_states=reference.states)  # the default pack
     assert (mvp.pack, mvp.households, mvp.months) == ("mvp", 5000, 12)
+    assert (mvp.csv_compression, premium.csv_compression) == ("none", "gzip")
+
+
+def test_an_unknown_csv_compression_is_named(project_copy):
+    from solstice.config import resolve_pack
+    from solstice.errors import ConfigError
+
+    packs = project_copy / "packs.yml"
+    packs.write_text(packs.read_text().replace("csv_compression: gzip", "csv_compression: zip", 1))
+    with pytest.raises(ConfigError) as refused:
+        resolve_pack(project_copy, "premium-25k")
+    assert "csv_compression of pack 'premium-25k' must be one of none, gzip, got 'zip'" in str(refused.value)
 
 
 @pytest.mark.parametrize("command", ["generate", "build", "release", "charts", "validate", "pack", "packs"])

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -13,6 +14,7 @@ from pathlib import Path
 import duckdb
 import pyarrow.parquet as pq
 
+from conftest import solstice
 from schema_contract import ENUMS, SCHEMA
 from solstice.build import COMPANION_TABLES
 
@@ -41,6 +43,22 @@ def test_release_holds_the_14_schema_tables_exactly(dev_release):
                 f"select distinct {column} from '{release}/parquet/{table}.parquet' where {column} is not null"
             ).fetchall()}
             assert seen <= allowed, (table, column, seen - allowed)
+
+
+def test_gzip_csv_mirrors_hold_the_same_rows(dev_release, tmp_path):
+    """`--csv-compression gzip` (the premium packs' setting) writes <table>.csv.gz with the Parquet's rows."""
+    workdir, _ = dev_release
+    copy = tmp_path / "work"
+    shutil.copytree(workdir / "data", copy / "data")
+    result = solstice(["release", "--pack", "dev", "--csv-compression", "gzip"], copy)
+    assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
+    release = copy / "release" / "dev"
+    assert sorted(p.name for p in (release / "csv").iterdir()) == sorted(f"{table}.csv.gz" for table in SCHEMA)
+    assert json.loads((release / "manifest.json").read_text())["csv_compression"] == "gzip"
+    with duckdb.connect() as con:
+        for table in SCHEMA:
+            rows = con.execute(f"select count(*) from read_csv('{release}/csv/{table}.csv.gz')").fetchone()[0]
+            assert rows == pq.read_metadata(release / "parquet" / f"{table}.parquet").num_rows, table
 
 
 def test_release_manifest_and_dictionary(dev_release):

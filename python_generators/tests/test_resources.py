@@ -116,22 +116,22 @@ def test_each_step_checks_the_disk_it_writes(tmp_path, monkeypatch):
     raw = tmp_path / "raw"
     raw.mkdir()
     (raw / "_pack.json").write_text(json.dumps({"config": premium}))
-    build = resources.home_hours(premium) * (resources.BUILD_BYTES_PER_HOME_HOUR
-                                            + resources.SUB_DAILY_BYTES_PER_HOME_HOUR) + resources.SPILL_HEADROOM_BYTES
+    build = resources.home_hours(premium) * resources.BUILD_BYTES_PER_HOME_HOUR + resources.SPILL_HEADROOM_BYTES
     monkeypatch.setattr(resources, "_free", lambda path: int(build * 1.01))
-    resources.check_disk_for_build(tmp_path, "premium", raw, sub_daily=True)  # the build fits, a release would not
+    resources.check_disk_for_build(tmp_path, "premium", raw)  # the build fits, a release would not
     with pytest.raises(ConfigError) as refused:
         resources.check_disk_for_pack(premium, tmp_path)
     assert "not enough disk to generate, build and release pack premium" in str(refused.value)
     monkeypatch.setattr(resources, "_free", lambda path: int(build * 0.99))
     with pytest.raises(ConfigError) as refused:
-        resources.check_disk_for_build(tmp_path, "premium", raw, sub_daily=True)
+        resources.check_disk_for_build(tmp_path, "premium", raw)
     assert "not enough disk to build pack premium" in str(refused.value)
-    release = resources.home_hours(premium) * resources.RELEASE_BYTES_PER_HOME_HOUR
+    release = resources.home_hours(premium) * resources.RELEASE_BYTES_PER_HOME_HOUR["none"]
     monkeypatch.setattr(resources, "_free", lambda path: int(release * 0.99))
     with pytest.raises(ConfigError) as refused:
         resources.check_disk_for_release(premium, tmp_path / "release" / "premium")
     assert "not enough disk to release pack premium" in str(refused.value)
+    resources.check_disk_for_release(premium, tmp_path / "release" / "premium", "gzip")  # gzip CSV mirrors fit
 
 
 def test_the_cli_pack_command_refuses_before_writing_anything(tmp_path):
