@@ -20,8 +20,7 @@ from conftest import solstice
 
 MONTHLY_MODELS = {
     "staging": ["base_fleet__telemetry_duplicate_copies"],
-    "intermediate": ["int_telemetry_days_counted", "int_telemetry_hours_filled", "int_telemetry_hours_priced",
-                     "int_household_days_billed"],
+    "intermediate": ["int_telemetry_hours_filled", "int_telemetry_hours_priced", "int_household_days_billed"],
     "marts": ["dispatch_intervals"],
 }
 MARTS = ["households", "subscriber_contracts", "installation_pipeline", "solar_systems", "battery_systems",

@@ -42,8 +42,19 @@ clock as (
 ),
 
 counted as (
-    select * from {{ ref('int_telemetry_days_counted') }}
-    where {{ in_month_partition('local_date') }}
+    -- one pass over the month's readings: per home and local day, how many hours have a usable reading and
+    -- which ones, as the bits (epoch hour mod 32) of a mask - a local day spans at most 25 consecutive UTC hours,
+    -- so each of its hours has a bit of its own
+    select
+        household_id,
+        local_date,
+        count(*) as hours_with_reading,
+        bit_or(cast(1 as bigint) << ({{ int_div(epoch_seconds('interval_start_at'), 3600) }} % 32)) as hours_present
+    from {{ ref('int_telemetry_readings_localized') }}
+    where
+        {{ in_month_partition('local_date') }}
+        and {{ in_month_partition('interval_start_at', margin_days=1) }}
+    group by household_id, local_date
 ),
 
 day_offsets as (
@@ -82,7 +93,9 @@ service_days as (
 ),
 
 short_days as (
-    select service_days.*
+    select
+        service_days.*,
+        coalesce(counted.hours_present, 0) as hours_present
     from service_days
     left join counted
         on
@@ -91,7 +104,8 @@ short_days as (
     where coalesce(counted.hours_with_reading, 0) < service_days.hours_in_day
 ),
 
-expected_hours as (
+missing_hours as (
+    -- the hours of the short days whose bit is not in the day's mask
     select
         short_days.household_id,
         clock.interval_start_at
@@ -100,34 +114,11 @@ expected_hours as (
         on
             short_days.time_zone = clock.time_zone
             and short_days.local_date = clock.local_date
-),
-
-present_hours as (
-    -- a semi-join, so the hash table is built on the few expected hours, not on the whole feed
-    select
-        telemetry.household_id,
-        telemetry.interval_start_at
-    from {{ ref('int_telemetry_readings_localized') }} as telemetry
     where
-        {{ in_month_partition('telemetry.local_date') }}
-        and {{ in_month_partition('telemetry.interval_start_at', margin_days=1) }}
-        and exists (
-            select 1 as found
-            from expected_hours
-            where
-                expected_hours.household_id = telemetry.household_id
-                and expected_hours.interval_start_at = telemetry.interval_start_at
-        )
-),
-
-missing_hours as (
-    select expected_hours.*
-    from expected_hours
-    left join present_hours
-        on
-            expected_hours.household_id = present_hours.household_id
-            and expected_hours.interval_start_at = present_hours.interval_start_at
-    where present_hours.household_id is null
+        (
+            short_days.hours_present
+            & (cast(1 as bigint) << ({{ int_div(epoch_seconds('clock.interval_start_at'), 3600) }} % 32))
+        ) = 0
 ),
 
 source_hours as (
