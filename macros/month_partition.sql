@@ -112,3 +112,9 @@
 {% macro default__epoch_seconds(timestamp_with_zone) -%}
     unix_timestamp({{ timestamp_with_zone }})
 {%- endmacro %}
+
+{#- One bit per UTC hour, (epoch hour mod 32), as a bigint: the hours of a local day (at most 25 consecutive UTC
+    hours) each have their own, so a day's hours can be summed or OR-ed into a mask and compared. -#}
+{% macro hour_bit(timestamp_with_zone) -%}
+    (cast(1 as bigint) << ({{ int_div(epoch_seconds(timestamp_with_zone), 3600) }} % 32))
+{%- endmacro %}

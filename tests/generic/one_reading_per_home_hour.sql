@@ -10,6 +10,6 @@ select
 from {{ model }}
 group by {{ household_column }}, {{ day_column }}
 having
-    sum(cast(1 as bigint) << ({{ int_div(epoch_seconds(hour_column), 3600) }} % 32))
-    != bit_or(cast(1 as bigint) << ({{ int_div(epoch_seconds(hour_column), 3600) }} % 32))
+    sum({{ hour_bit(hour_column) }})
+    != bit_or({{ hour_bit(hour_column) }})
 {% endtest %}

@@ -43,13 +43,12 @@ clock as (
 
 counted as (
     -- one pass over the month's readings: per home and local day, how many hours have a usable reading and
-    -- which ones, as the bits (epoch hour mod 32) of a mask - a local day spans at most 25 consecutive UTC hours,
-    -- so each of its hours has a bit of its own
+    -- which ones, as a mask of their hour bits
     select
         household_id,
         local_date,
         count(*) as hours_with_reading,
-        bit_or(cast(1 as bigint) << ({{ int_div(epoch_seconds('interval_start_at'), 3600) }} % 32)) as hours_present
+        bit_or({{ hour_bit('interval_start_at') }}) as hours_present
     from {{ ref('int_telemetry_readings_localized') }}
     where
         {{ in_month_partition('local_date') }}
@@ -115,10 +114,7 @@ missing_hours as (
             short_days.time_zone = clock.time_zone
             and short_days.local_date = clock.local_date
     where
-        (
-            short_days.hours_present
-            & (cast(1 as bigint) << ({{ int_div(epoch_seconds('clock.interval_start_at'), 3600) }} % 32))
-        ) = 0
+        (short_days.hours_present & {{ hour_bit('clock.interval_start_at') }}) = 0
 ),
 
 source_hours as (
