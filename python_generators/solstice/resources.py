@@ -114,7 +114,7 @@ def memory_limit() -> str:
 
 def explain_resource_failure(root: Path, config: dict) -> None:
     """After a failed `dbt build`: if a model ran out of memory or disk, say so plainly (and how to fix it)."""
-    results = root / "target" / "run_results.json"
+    results = root / os.environ.get("DBT_TARGET_PATH", "target") / "run_results.json"  # where dbt wrote it
     try:
         messages = [(r.get("unique_id", ""), r.get("message") or "")
                     for r in json.loads(results.read_text()).get("results", []) if r.get("status") == "error"]
