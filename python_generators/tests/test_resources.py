@@ -33,15 +33,20 @@ def test_the_cli_refuses_it_before_writing_anything(tmp_path):
     assert not (tmp_path / "data").exists() or not any((tmp_path / "data").rglob("*.parquet"))
 
 
-def _run_results(root, message):
-    (root / "target").mkdir(parents=True)
-    (root / "target" / "run_results.json").write_text(json.dumps({"results": [
-        {"unique_id": "model.solstice.int_household_days_billed", "status": "error", "message": message}]}))
+def _run_results(root, message, monkeypatch):
+    """A failed build's run_results.json where dbt writes it (DBT_TARGET_PATH); the project's target/ holds an
+    earlier build's, which must not be read."""
+    for folder, text in (("dbt-target", message), ("target", "Out of Memory Error: an earlier build")):
+        (root / folder).mkdir(parents=True)
+        (root / folder / "run_results.json").write_text(json.dumps({"results": [
+            {"unique_id": "model.solstice.int_household_days_billed", "status": "error", "message": text}]}))
+    monkeypatch.setenv("DBT_TARGET_PATH", str(root / "dbt-target"))
 
 
 def test_out_of_memory_is_explained(tmp_path, monkeypatch):
     monkeypatch.setenv("SOLSTICE_MEMORY_LIMIT", "3GB")
-    _run_results(tmp_path, "Out of Memory Error: could not allocate block of size 256.0 KiB (2.7 GiB/2.7 GiB used)")
+    _run_results(tmp_path, "Out of Memory Error: could not allocate block of size 256.0 KiB (2.7 GiB/2.7 GiB used)",
+                 monkeypatch)
     with pytest.raises(SolsticeError) as failed:
         explain_resource_failure(tmp_path, {"pack": "premium", "households": 100000, "months": 36})
     message = str(failed.value)
@@ -49,15 +54,15 @@ def test_out_of_memory_is_explained(tmp_path, monkeypatch):
     assert "limit is 3GB" in message and "SOLSTICE_MEMORY_LIMIT" in message
 
 
-def test_out_of_disk_is_explained(tmp_path):
-    _run_results(tmp_path, "IO Error: Could not write file \"x.tmp\": No space left on device")
+def test_out_of_disk_is_explained(tmp_path, monkeypatch):
+    _run_results(tmp_path, "IO Error: Could not write file \"x.tmp\": No space left on device", monkeypatch)
     with pytest.raises(SolsticeError) as failed:
         explain_resource_failure(tmp_path, {"pack": "premium", "households": 100000, "months": 36})
     assert "ran out of disk building pack premium" in str(failed.value)
 
 
-def test_other_failures_are_left_to_dbt_output(tmp_path):
-    _run_results(tmp_path, "Binder Error: column x not found")
+def test_other_failures_are_left_to_dbt_output(tmp_path, monkeypatch):
+    _run_results(tmp_path, "Binder Error: column x not found", monkeypatch)
     explain_resource_failure(tmp_path, {"pack": "dev", "households": 50, "months": 2})  # no exception
 
 
