@@ -25,17 +25,26 @@ tariffs as (
     select * from {{ ref('utility_tariff_plans') }}
 ),
 
+-- One pass over the stored hours, grouped by home: the stored hours are read once, never kept whole (a CTE read
+-- twice is materialized, which at the premium pack is every home-hour of the pack).
 home_totals as (
-    -- metered hours only: a filled hour is a copy of another day
     select
-        household_id,
-        sum(load_hvac_kwh) as hvac_kwh,
-        sum(load_water_heating_kwh) as water_heating_kwh,
-        max(home_load_kwh) as peak_hour_kwh,
-        count(*) / 24 as days_metered
+        priced_hours.household_id,
+        -- metered hours only: a filled hour is a copy of another day
+        sum(priced_hours.load_hvac_kwh) filter (where not priced_hours.filled_flag) as hvac_kwh,
+        sum(priced_hours.load_water_heating_kwh) filter (where not priced_hours.filled_flag) as water_heating_kwh,
+        max(priced_hours.home_load_kwh) filter (where not priced_hours.filled_flag) as peak_hour_kwh,
+        count(*) filter (where not priced_hours.filled_flag) / 24 as days_metered,
+        -- EV charging under tariffs with peak hours
+        count(*) filter (where tariffs.tariff_type in ('tou', 'demand_like') and priced_hours.load_ev_kwh > 0)
+            as ev_charging_hours,
+        sum(priced_hours.load_ev_kwh) filter (where tariffs.tariff_type in ('tou', 'demand_like')) as ev_kwh,
+        sum(priced_hours.load_ev_kwh) filter (
+            where tariffs.tariff_type in ('tou', 'demand_like') and priced_hours.peak_flag
+        ) as ev_peak_kwh
     from priced_hours
-    where not filled_flag
-    group by household_id
+    left join tariffs on priced_hours.tariff_id = tariffs.tariff_id
+    group by priced_hours.household_id
 ),
 
 full_year_homes as (
@@ -60,15 +69,6 @@ home_days as (
         home_load_kwh as load_kwh
     from billed_days
     where hours_reported >= 23
-),
-
-ev_hours as (
-    select
-        priced_hours.peak_flag as is_peak,
-        priced_hours.load_ev_kwh
-    from priced_hours
-    inner join tariffs on priced_hours.tariff_id = tariffs.tariff_id
-    where tariffs.tariff_type in ('tou', 'demand_like') and priced_hours.load_ev_kwh > 0
 ),
 
 final as (
@@ -113,9 +113,9 @@ final as (
     select
         'load_ev_peak_hour_share' as metric_id,
         'all' as scope,
-        sum(case when is_peak then load_ev_kwh else 0 end) / nullif(sum(load_ev_kwh), 0) as measured_value,
-        count(*) as sample_size
-    from ev_hours
+        coalesce(sum(ev_peak_kwh), 0) / nullif(sum(ev_kwh), 0) as measured_value,
+        coalesce(sum(ev_charging_hours), 0) as sample_size
+    from home_totals
 )
 
 select * from final
