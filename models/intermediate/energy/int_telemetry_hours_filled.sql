@@ -41,19 +41,48 @@ clock as (
     select * from {{ ref('int_local_clock_hours') }}
 ),
 
+quarantine as (
+    select
+        household_id,
+        interval_start_at,
+        received_at
+    from {{ ref('stg_fleet__telemetry_quarantine') }}
+    where {{ in_month_partition('interval_start_at', margin_days=1) }}
+),
+
+usable_keys as (
+    -- the month's usable readings as keys: every reading of the feed that is not in quarantine (the readings of
+    -- stg_fleet__telemetry_hourly, found by three columns of the feed instead of classifying every reading again)
+    select
+        classified.household_id,
+        classified.interval_start_at
+    from {{ ref('base_fleet__telemetry_classified') }} as classified
+    left join quarantine
+        on
+            classified.household_id = quarantine.household_id
+            and classified.interval_start_at = quarantine.interval_start_at
+            and classified.received_at = quarantine.received_at
+    where
+        {{ in_month_partition('classified.interval_start_at', margin_days=1) }}
+        and quarantine.household_id is null
+),
+
 counted as (
     -- one pass over the month's readings: per home and local day, how many hours have a usable reading and
     -- which ones, as a mask of their hour bits
     select
-        household_id,
-        local_date,
+        usable_keys.household_id,
+        clock.local_date,
         count(*) as hours_with_reading,
-        bit_or({{ hour_bit('interval_start_at') }}) as hours_present
-    from {{ ref('int_telemetry_readings_localized') }}
-    where
-        {{ in_month_partition('local_date') }}
-        and {{ in_month_partition('interval_start_at', margin_days=1) }}
-    group by household_id, local_date
+        bit_or({{ hour_bit('usable_keys.interval_start_at') }}) as hours_present
+    from usable_keys
+    inner join households on usable_keys.household_id = households.household_id
+    inner join clock
+        on
+            households.time_zone = clock.time_zone
+            and usable_keys.interval_start_at = clock.interval_start_at
+    where {{ in_month_partition('clock.local_date') }}
+    group by usable_keys.household_id, clock.local_date
 ),
 
 day_offsets as (
