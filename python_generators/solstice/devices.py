@@ -194,7 +194,8 @@ class Simulator:
             ev_owner=h.ev_owner[idx], design_cool_c=design_cool, design_heat_c=design_heat,
             peak_start=tariffs.loc[tid, "peak_start_hour"].to_numpy(),
             peak_end=tariffs.loc[tid, "peak_end_hour"].to_numpy(),
-            time_based=np.isin(h.tariff_type[idx], ["tou", "demand_like"]))
+            time_based=np.isin(h.tariff_type[idx], ["tou", "demand_like"]),
+            price_cents_per_kwh=terr["eia_residential_cents_per_kwh"].to_numpy()[t_idx])
         weather = load_model.Weather(
             temp_c=self._gather(self.t_temp_lag, t_idx), ghi_w_m2=self._gather(self.t_ghi, t_idx),
             ghi_lagged_w_m2=self._gather(self.t_ghi_lag, t_idx), local_hour=hour_of_day,

@@ -13,7 +13,7 @@ calibration constants (seed `simulation_parameters`, process `load`). The output
 * ``ev``             charging sessions from the car's daily miles, in one of three behaviours: plug in on arrival,
                      scheduled after the tariff's peak, or solar/smart charging in the middle of the day;
 * ``other``          refrigeration, lighting, plug loads, pool pump, and discrete cooking, laundry and dishwasher
-                     events;
+                     events; plug loads and lighting are lower where electricity is dear (the state's price);
 * ``critical``       what the backed-up circuits carry (refrigeration, lighting, part of the plug load), within
                      ``other``.
 
@@ -72,6 +72,7 @@ class Homes:
     peak_start: np.ndarray  # the tariff's peak window (local hours); EV scheduling avoids it
     peak_end: np.ndarray
     time_based: np.ndarray  # the tariff prices the peak (tou, demand_like)
+    price_cents_per_kwh: np.ndarray  # the state's average residential price (discretionary use answers it)
 
 
 @dataclasses.dataclass
@@ -226,14 +227,16 @@ def other_end_uses(homes: Homes, weather: Weather, st: pd.DataFrame, p, draw: _D
     """Refrigeration, lighting, plug loads, pool pump and appliance cycles; and the critical (backed-up) part."""
     area = homes.floor_area.astype(float)
     occ = homes.occupants.astype(float)
+    # Discretionary use answers the state's price: Massachusetts and Hawaii homes use less than Texas homes.
+    price_response = (homes.price_cents_per_kwh / p("load_price_reference_cents_per_kwh")) ** p("load_price_elasticity")
     fridge_kwh = p("load_refrigerator_kwh") * (1 + (draw.u("fridge2") < p("load_second_fridge_share")))
     fridge = (fridge_kwh / 8760.0)[None, :] * np.clip(1 + 0.01 * (weather.temp_c - 20.0), 0.85, 1.2)
     dark = np.clip(1 - weather.ghi_w_m2 / 200.0, 0.15, 1.0)
-    lighting_kwh = p("load_lighting_kwh_per_sqft") * area * np.exp(0.3 * draw.z("lighting"))
+    lighting_kwh = p("load_lighting_kwh_per_sqft") * area * np.exp(0.3 * draw.z("lighting")) * price_response
     light_shape = AWAKE[hour] * dark
     lighting = (lighting_kwh / 8760.0)[None, :] * light_shape / 0.55 * daily  # ~0.55 = mean of the shape
     del dark, light_shape
-    plug = _plug_load(weather, p, draw, hour, daily, area, occ)
+    plug = _plug_load(weather, p, draw, hour, daily, area, occ, price_response)
     other = fridge + lighting + plug
     for cycles in _appliance_cycles(homes, weather, st, p, draw, hour, occ):
         other += cycles
@@ -243,11 +246,11 @@ def other_end_uses(homes: Homes, weather: Weather, st: pd.DataFrame, p, draw: _D
     return other, critical
 
 
-def _plug_load(weather, p, draw, hour, daily, area, occ) -> np.ndarray:
+def _plug_load(weather, p, draw, hour, daily, area, occ, price_response) -> np.ndarray:
     """Plug loads: a standby floor plus the household's daily rhythm (shifted by up to an hour), hour to hour noise."""
     H = hour.shape[0]
     plug_kwh = (p("load_plug_kwh_base") + p("load_plug_kwh_per_person") * occ
-                + p("load_plug_kwh_per_sqft") * area) * np.exp(0.3 * draw.z("plug"))
+                + p("load_plug_kwh_per_sqft") * area) * np.exp(0.3 * draw.z("plug")) * price_response
     shift = np.round(2 * (draw.u("shift") - 0.5)).astype(int)
     shifted = (hour + shift[None, :]) % 24
     plug_shape = np.where(weather.weekday, PLUG_WEEKDAY[shifted], PLUG_WEEKEND[shifted])

@@ -19,7 +19,8 @@ REQUIRED = {
         "utility_territory": str, "state": str, "latitude": float, "longitude": float, "altitude_m": float,
         "timezone": str, "climate_zone": str, "market_region": str, "feeder_count": int,
         "saifi_per_year": float, "caidi_minutes": float, "major_event_days_per_year": float,
-        "eia_annual_kwh_per_customer": float, "clearness_concentration": float, "household_weight": float,
+        "eia_annual_kwh_per_customer": float, "eia_residential_cents_per_kwh": float,
+        "clearness_concentration": float, "household_weight": float,
     },
     "climate_normals": {
         "utility_territory": str, "month": int, "mean_temp_c": float, "diurnal_range_c": float,

@@ -23,7 +23,8 @@ def _homes(n, **over):
         floor_area=np.full(n, 2000.0), year_built=np.full(n, 1990), occupants=np.full(n, 3),
         has_ac=np.ones(n, bool), heat_pump=np.zeros(n, bool), full_electric=np.zeros(n, bool),
         ev_owner=np.zeros(n, bool), design_cool_c=np.full(n, 44.0), design_heat_c=np.full(n, 0.0),
-        peak_start=np.full(n, 16), peak_end=np.full(n, 21), time_based=np.ones(n, bool))
+        peak_start=np.full(n, 16), peak_end=np.full(n, 21), time_based=np.ones(n, bool),
+        price_cents_per_kwh=np.full(n, 16.0))
     base.update(over)
     return load.Homes(**base)
 
@@ -97,6 +98,20 @@ def test_heating_fuel_sets_winter_electricity(ref):
     ua = (p("load_ua_w_per_k_sqft_1950") + 40 * p("load_ua_w_per_k_sqft_per_year")) * 2000 / 1000
     assert hp_kw < ua * (p("load_heating_setpoint_c") + 5)  # COP above 1 on average
 
+
+
+def test_dearer_electricity_lowers_only_plug_loads_and_lighting(ref):
+    # other = fixed uses + f x (plug + lighting), f = (price / reference) ** elasticity. Doubling the price
+    # twice multiplies f by 2 ** elasticity each time, so the two drops in other differ by that factor;
+    # heating, cooling and hot water do not answer the price.
+    n = 30
+    weather = _weather(n, 7, 30.0, 300.0)
+    runs = [_run(ref, _homes(n, price_cents_per_kwh=np.full(n, price)), weather) for price in (16.0, 32.0, 64.0)]
+    other = [run["other"].sum() for run in runs]
+    assert other[0] > other[1] > other[2]
+    assert (other[0] - other[1]) / (other[1] - other[2]) == pytest.approx(2 ** -ref.parameter("load_price_elasticity"))
+    for name in ("hvac", "water_heating", "ev"):
+        assert np.array_equal(runs[0][name], runs[2][name]), name
 
 def test_appliance_events_reach_realistic_peaks(ref):
     # Homes without AC or EV still peak at several kW over a month: dryers, ovens, water heaters.
