@@ -11,6 +11,7 @@ household-years per second on all cores in the same run (benchmarks/pysam_refere
 from __future__ import annotations
 
 import argparse
+import collections
 import json
 import os
 import shutil
@@ -58,9 +59,10 @@ def size(path: Path) -> int:
 
 
 def timed(command: list[str]) -> tuple[float, int, int]:
-    """Run a command; return its wall seconds, the peak RSS of its process tree and the peak disk it added."""
+    """Run a command; return its wall seconds, the peak RSS of its process tree and the peak disk it added. The
+    command's output (progress, dbt's log) passes through to stderr, so the figures on stdout stay apart."""
     started = time.perf_counter()
-    process = subprocess.Popen(command, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    process = subprocess.Popen(command, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
     peak, disk_before, disk_peak = 0, disk_used(), 0
     done = threading.Event()
 
@@ -73,11 +75,15 @@ def timed(command: list[str]) -> tuple[float, int, int]:
 
     sampler = threading.Thread(target=sample, daemon=True)
     sampler.start()
-    _, err = process.communicate()
+    tail = collections.deque(maxlen=40)  # the end of the output, repeated if the command fails
+    for line in process.stdout:
+        sys.stderr.write(line)
+        tail.append(line)
+    process.wait()
     done.set()
     sampler.join()
     if process.returncode != 0:
-        sys.exit(f"{' '.join(command)} failed:\n{err[-3000:]}")
+        sys.exit(f"{' '.join(command)} failed:\n{''.join(tail)}")
     return time.perf_counter() - started, peak, disk_peak
 
 
