@@ -94,7 +94,7 @@ def _edit_line(path, line_number, old, new):
         ("utility_tariff_plans", 4, ",16,21,", ",sixteen,21,",
          "utility_tariff_plans.csv, line 4: column 'peak_start_hour' must be a number"),
         ("utility_tariff_plans", 2, ",tou,", ",weird_tou,", "line 2: tariff_type 'weird_tou' is not one of"),
-        ("territories", 3, ",coastal,", ",", "line 3 has 19 values but the header has 20 columns"),
+        ("territories", 3, ",coastal,", ",", "line 3 has 20 values but the header has 21 columns"),
         ("vpp_programs", 2, ",prior_days,", ",,", "line 2: column 'baseline_method' is empty"),
     ],
 )
