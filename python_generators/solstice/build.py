@@ -17,7 +17,7 @@ from .validation_report import write_report
 from .config import work_dir
 from .errors import SolsticeError
 from .generate import MANIFEST, log
-from .resources import check_disk_for_build, check_disk_for_release, explain_resource_failure
+from .resources import check_disk_for_build, check_disk_for_release, explain_resource_failure, memory_limit
 from .validate import check_raw_pack
 
 # The 14 tables of the schema, in the schema's order, with the key each release file is sorted by
@@ -222,18 +222,22 @@ def release(root: Path, pack: str, raw: Path, csv_compression: str = "none") -> 
     csv_suffix, csv_options = {"none": ("csv", "header, delimiter ','"),
                                "gzip": ("csv.gz", "header, delimiter ',', compression gzip")}[csv_compression]
     try:
-        with duckdb.connect(str(db), read_only=True) as con:
+        # The build's memory limit holds here too: sorting the premium daily table took 13 GiB without it.
+        with duckdb.connect(str(db), read_only=True, config={"memory_limit": memory_limit()}) as con:
             for tables, folder in ((SCHEMA_TABLES, staging), (COMPANION_TABLES, staging / "companions")):
                 (folder / "parquet").mkdir(parents=True, exist_ok=True)
                 (folder / "csv").mkdir(exist_ok=True)
                 for table, key in tables.items():
-                    relation = f"(select * from marts.{table} order by {key})"
                     try:
                         counts[table] = con.execute(f"select count(*) from marts.{table}").fetchall()[0][0]
                     except duckdb.CatalogException:
                         raise SolsticeError(f"mart {table} is missing from {db}; run `solstice build --pack {pack}`.")
-                    con.execute(f"copy {relation} to '{folder / 'parquet' / table}.parquet' (format parquet, compression zstd)")
-                    con.execute(f"copy {relation} to '{folder / 'csv' / table}.{csv_suffix}' ({csv_options})")
+                    parquet = folder / "parquet" / f"{table}.parquet"
+                    con.execute(f"copy (select * from marts.{table} order by {key}) to '{parquet}' "
+                                "(format parquet, compression zstd)")
+                    # The CSV mirror reads the sorted Parquet file back in its order: one sort per table, not two.
+                    con.execute(f"copy (select * from read_parquet('{parquet}')) to "
+                                f"'{folder / 'csv' / table}.{csv_suffix}' ({csv_options})")
         counts.update(release_sub_daily(root, pack, staging / "parquet"))
         (staging / "manifest.json").write_text(json.dumps({
             "pack": pack,
