@@ -222,7 +222,8 @@ def release(root: Path, pack: str, raw: Path, csv_compression: str = "none") -> 
     csv_suffix, csv_options = {"none": ("csv", "header, delimiter ','"),
                                "gzip": ("csv.gz", "header, delimiter ',', compression gzip")}[csv_compression]
     try:
-        # The build's memory limit holds here too: sorting the premium daily table took 13 GiB without it.
+        # The build's memory limit, not DuckDB's default of 80 % of RAM. (The premium release still peaks near
+        # 16 GiB with it: something besides these copies holds the memory; see the README's benchmark.)
         with duckdb.connect(str(db), read_only=True, config={"memory_limit": memory_limit()}) as con:
             for tables, folder in ((SCHEMA_TABLES, staging), (COMPANION_TABLES, staging / "companions")):
                 (folder / "parquet").mkdir(parents=True, exist_ok=True)

@@ -99,7 +99,6 @@ def test_heating_fuel_sets_winter_electricity(ref):
     assert hp_kw < ua * (p("load_heating_setpoint_c") + 5)  # COP above 1 on average
 
 
-
 def test_dearer_electricity_lowers_only_plug_loads_and_lighting(ref):
     # other = fixed uses + f x (plug + lighting), f = (price / reference) ** elasticity. Doubling the price
     # twice multiplies f by 2 ** elasticity each time, so the two drops in other differ by that factor;
