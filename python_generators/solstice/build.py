@@ -197,6 +197,13 @@ def _spark_build(root: Path, pack: str, vars_: dict, select: str | None, selecto
     log(f"dbt build on Spark finished in {time.perf_counter() - started:.1f} s -> {state}")
 
 
+def read_database(db: Path):
+    """A read-only connection to a built pack, with the build's memory limit (not DuckDB's default of 80 % of RAM)."""
+    import duckdb
+
+    return duckdb.connect(str(db), read_only=True, config={"memory_limit": memory_limit()})
+
+
 def release(root: Path, pack: str, raw: Path, csv_compression: str = "none") -> Path:
     """Export every mart to release/<pack>/ — written aside and swapped in only when complete. The CSV mirrors
     are <table>.csv, or <table>.csv.gz with csv_compression="gzip" (the premium packs: their daily table is
@@ -222,9 +229,7 @@ def release(root: Path, pack: str, raw: Path, csv_compression: str = "none") -> 
     csv_suffix, csv_options = {"none": ("csv", "header, delimiter ','"),
                                "gzip": ("csv.gz", "header, delimiter ',', compression gzip")}[csv_compression]
     try:
-        # The build's memory limit, not DuckDB's default of 80 % of RAM. (The premium release still peaks near
-        # 16 GiB with it: something besides these copies holds the memory; see the README's benchmark.)
-        with duckdb.connect(str(db), read_only=True, config={"memory_limit": memory_limit()}) as con:
+        with read_database(db) as con:
             for tables, folder in ((SCHEMA_TABLES, staging), (COMPANION_TABLES, staging / "companions")):
                 (folder / "parquet").mkdir(parents=True, exist_ok=True)
                 (folder / "csv").mkdir(exist_ok=True)
@@ -250,7 +255,7 @@ def release(root: Path, pack: str, raw: Path, csv_compression: str = "none") -> 
             "tool_versions": {tool: _version(tool) for tool in TOOLS},
         }, indent=2) + "\n")
         (staging / "DATA_DICTIONARY.md").write_text(data_dictionary(root, counts))
-        with duckdb.connect(str(db), read_only=True) as con:
+        with read_database(db) as con:
             render_charts(con, staging / "charts")
             verdicts = write_report(con, staging / "validation", pack, int(raw_manifest["config"]["seed"]))
         log(_verdicts(verdicts))
@@ -308,8 +313,6 @@ def validate(root: Path, pack: str, raw: Path) -> dict:
 
 def _rewrite_release_folder(root: Path, pack: str, folder: str, write):
     """Run `write(connection, out_dir)` aside and swap the result in as release/<pack>/<folder>."""
-    import duckdb
-
     db = database_path(root, pack)
     target = work_dir(root) / "release" / pack
     if not (target / "manifest.json").exists():
@@ -318,7 +321,7 @@ def _rewrite_release_folder(root: Path, pack: str, folder: str, write):
     partial = target / f".{folder}.partial-{os.getpid()}"
     shutil.rmtree(partial, ignore_errors=True)
     try:
-        with duckdb.connect(str(db), read_only=True) as con:
+        with read_database(db) as con:
             result = write(con, partial)
         shutil.rmtree(target / folder, ignore_errors=True)
         partial.rename(target / folder)

@@ -158,8 +158,10 @@ def _solar_page(con, hourly, ax):
               ylabel="kWh per kW DC per hour", xticks=range(0, 24, 3))
     ax[1].legend(fontsize=8)
 
-    per_day = _read(con, "rpt_solar_daily_yield", "household_id, date")
-    ax[2].hist(per_day["specific_yield_kwh_per_kw_dc"], bins=60)
+    # Binned in the database: the home-days themselves are 110 M rows at the premium pack.
+    bins = _read(con, "rpt_solar_daily_yield_histogram", "bin_index")
+    ax[2].bar(bins["bin_start_kwh_per_kw_dc"], bins["home_days_count"], align="edge",
+              width=bins["bin_end_kwh_per_kw_dc"] - bins["bin_start_kwh_per_kw_dc"])
     ax[2].set(title="Distribution of daily yield (all home-days)", xlabel="kWh per kW DC per day", ylabel="home-days")
 
     states = _read(con, "rpt_solar_capacity_factor_by_state", "capacity_factor desc, state")
