@@ -158,9 +158,14 @@ class DailyFade:
         return self.nominal * self.soh
 
     def step(self, h: int, soc_kwh: np.ndarray, discharged_dc_kwh: np.ndarray) -> np.ndarray:
-        self._soc += soc_kwh
-        self._dis += discharged_dc_kwh
-        self._hours += 1
+        return self.add_hours(h, soc_kwh, discharged_dc_kwh, 1)
+
+    def add_hours(self, h: int, soc_kwh_sum: np.ndarray, discharged_dc_kwh_sum: np.ndarray, hours: int) -> np.ndarray:
+        """Hours up to h (hours of them) with their summed state of charge and DC discharge, kWh; a day that ends
+        at h updates the wear. Returns the usable capacity from the next hour on."""
+        self._soc += soc_kwh_sum
+        self._dis += discharged_dc_kwh_sum
+        self._hours += hours
         if (h + 1) % 24 == 0 or h == self.temp_c.shape[0] - 1:
             lo = h + 1 - self._hours
             mean_soc = np.where(self.nominal > 0, self._soc / self._hours / np.maximum(self.capacity, 1e-9), 0.0)

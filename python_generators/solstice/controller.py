@@ -32,6 +32,7 @@ from __future__ import annotations
 
 import dataclasses
 
+import numba
 import numpy as np
 import pandas as pd
 
@@ -88,12 +89,14 @@ def run_battery(pv: np.ndarray, load: np.ndarray, critical: np.ndarray, grid_dow
     Arrays (H, b): pv, load, critical, grid_down, local_hour, local_month, vpp_kw (discharge asked by an accepted
     call), vpp_hold (hours before a call: no routine discharge), vpp_precharge (top up before a call), storm_prep,
     battery_off. Arrays (b,): has_battery, power_kw, round_trip_efficiency, reserve_pct. capacity_kwh: usable kWh
-    per home (b,) or per hour and home (H, b) - ageing may change it hour by hour.
+    per home (b,) or per hour and home (H, b) - ageing may change it hour by hour (with a fade tracker, the
+    tracker's capacity; capacity_kwh sets the starting state of charge, half full).
     pre_peak_hold_hours: under net billing, hours before a day's billed peak in which off-peak self-consumption
     stops so that the charge is kept for the peak (seed simulation_parameters).
-    fade: an optional capacity tracker (ageing.DailyFade): after each hour `fade.step(h, soc, discharged DC kWh)`
-    gives the next hour's usable capacity and `fade.soh` the state of health, returned as soh (%, NaN without a
-    battery); without it the capacity is capacity_kwh throughout.
+    fade: an optional capacity tracker (ageing.DailyFade): after each 24-hour block
+    `fade.add_hours(last hour, summed soc kWh, summed discharged DC kWh, hours)` gives the next block's usable
+    capacity and `fade.soh` the state of health, returned as soh (%, NaN without a battery); without it the
+    capacity is capacity_kwh throughout.
     Returns solar, load, charge, discharge, soc (% of capacity, NaN without a battery), grid_import, grid_export,
     critical, grid_up (and soh with a fade tracker), each (H, b)."""
     H, b = pv.shape
@@ -116,70 +119,122 @@ def run_battery(pv: np.ndarray, load: np.ndarray, critical: np.ndarray, grid_dow
     demand_plan = (cal.demand_rate > 0).any(axis=0)  # (b,)
     hours_left = _peak_hours_left(cal.on_peak, local_hour)  # (H, b) on-peak hours left today, this one included
 
-    soc = 0.5 * caps[0]
-    month_peak = np.zeros(b)  # the month's highest on-peak import so far (demand plans)
     out = {name: np.zeros((H, b)) for name in ("solar", "load", "charge", "discharge", "soc", "grid_import",
                                                 "grid_export")}
-    if fade is not None:
+    cap = np.array(caps, dtype=np.float64)  # (H, b) usable kWh each hour; with a fade tracker, filled day by day
+    soc = 0.5 * caps[0]
+    month_peak = np.zeros(b)  # the month's highest on-peak import so far (demand plans)
+    soc_sum, dc_discharged_sum = np.zeros(b), np.zeros(b)  # what the fade tracker reads at the end of a day
+    # One memory layout and type per argument: the compiled loop reads rows of homes and is compiled once.
+    real = lambda a: np.ascontiguousarray(a, dtype=np.float64)  # noqa: E731
+    flag = lambda a: np.ascontiguousarray(a, dtype=np.bool_)  # noqa: E731
+    inputs = (real(pv), real(load), real(critical), flag(grid_down), flag(cal.on_peak), flag(may_discharge),
+              real(hours_left), np.ascontiguousarray(local_month, dtype=np.int64), real(vpp_kw), flag(vpp_hold),
+              flag(vpp_precharge), flag(storm_prep), flag(battery_off), flag(has), real(power), real(eta),
+              real(np.broadcast_to(reserve_pct, (b,))), flag(demand_plan))
+    outputs = tuple(out[name] for name in ("solar", "load", "charge", "discharge", "grid_import", "grid_export",
+                                           "soc"))
+    if fade is None:
+        _step_hours(0, H, cap, soc, month_peak, soc_sum, dc_discharged_sum, *inputs, *outputs)
+    else:
+        # The capacity fades at the end of each 24-hour block (ageing.DailyFade): step a block at a time.
         out["soh"] = np.zeros((H, b))
-    faded = None  # capacity after the fade of the hours so far
-    for h in range(H):
-        if h and np.any(local_month[h] != local_month[h - 1]):
-            month_peak = np.where(local_month[h] != local_month[h - 1], 0.0, month_peak)
-        cap = caps[h] if faded is None else faded
-        soc = np.minimum(soc, cap)
-        floor = cap * reserve_pct / 100.0
-        p, l, c = pv[h], load[h], critical[h]
-        down = grid_down[h]
-        pw = np.where(battery_off[h], 0.0, power)
-        headroom = np.maximum(cap - soc, 0) / eta  # AC energy the battery can still absorb
-        available = np.maximum(soc - floor, 0) * eta  # AC energy above the reserve
-        deep = np.maximum(soc, 0) * eta  # AC energy down to empty (backup may use the reserve)
-
-        # Grid up ----------------------------------------------------------------------------
-        surplus = p - l
-        solar_ch = np.where(surplus > 0, np.minimum.reduce([surplus, pw, headroom]), 0.0)
-        grid_ok = storm_prep[h] | (vpp_precharge[h] & ~cal.on_peak[h])  # top up from solar and grid
-        top_up = storm_prep[h] | vpp_precharge[h]
-        ch = np.where(grid_ok, np.minimum(pw, headroom), solar_ch)
-        dis = np.where((surplus < 0) & may_discharge[h] & ~top_up,
-                       np.minimum.reduce([-surplus, pw, available]), 0.0)
-        # Demand plans: spread the stored energy over the rest of the window, import no more than the month's
-        # highest on-peak hour so far.
-        shave = demand_plan & cal.on_peak[h] & (surplus < 0) & ~top_up & ~vpp_hold[h]
-        level = np.maximum(month_peak, -surplus - available / np.maximum(hours_left[h], 1))
-        dis = np.where(shave, np.minimum.reduce([np.maximum(-surplus - level, 0), pw, available]), dis)
-        event = vpp_kw[h] > 0
-        dis = np.where(event, np.minimum.reduce([np.maximum(vpp_kw[h], -surplus), pw, available]), dis)
-        ch = np.where(event, 0.0, ch)
-        served = l
-        solar = p
-
-        # Grid down: island critical load; homes without a battery lose supply and PV (anti-islanding).
-        i_ch = np.where(p > c, np.minimum.reduce([p - c, pw, headroom]), 0.0)
-        i_dis = np.where(p < c, np.minimum.reduce([c - p, pw, deep]), 0.0)
-        i_served = np.where(has, np.minimum(c, p + i_dis), 0.0)
-        i_solar = np.where(has, i_served + i_ch - i_dis, 0.0)
-        ch = np.where(down, np.where(has, i_ch, 0.0), ch)
-        dis = np.where(down, np.where(has, i_dis, 0.0), dis)
-        served = np.where(down, i_served, served)
-        solar = np.where(down, i_solar, solar)
-
-        net = solar + dis - served - ch
-        imp = np.where(down, 0.0, np.maximum(-net, 0))
-        exp = np.where(down, 0.0, np.maximum(net, 0))
-        month_peak = np.where(cal.on_peak[h], np.maximum(month_peak, imp), month_peak)
-        soc = np.clip(soc + ch * eta - dis / eta, 0, cap)
-        if fade is not None:
-            faded = np.where(has, fade.step(h, soc, dis / eta), 0.0)
-            out["soh"][h] = np.where(has, 100.0 * fade.soh, np.nan)
-        out["solar"][h], out["load"][h], out["charge"][h], out["discharge"][h] = solar, served, ch, dis
-        out["grid_import"][h], out["grid_export"][h] = imp, exp
-        # No battery, no state of charge: NaN here, written as null (not 0 %, which would read as empty).
-        out["soc"][h] = np.where(cap > 0, 100.0 * soc / np.maximum(cap, 1e-9), np.nan)
+        for lo in range(0, H, 24):
+            hi = min(lo + 24, H)
+            cap[lo:hi] = np.where(has, fade.capacity, 0.0)
+            soc_sum[:], dc_discharged_sum[:] = 0.0, 0.0
+            _step_hours(lo, hi, cap, soc, month_peak, soc_sum, dc_discharged_sum, *inputs, *outputs)
+            soh = np.where(has, 100.0 * fade.soh, np.nan)
+            fade.add_hours(hi - 1, soc_sum, dc_discharged_sum, hi - lo)
+            out["soh"][lo:hi - 1] = soh
+            out["soh"][hi - 1] = np.where(has, 100.0 * fade.soh, np.nan)
     out["critical"] = np.minimum(critical, out["load"])
     out["grid_up"] = ~grid_down
     return out
+
+
+# numpy's element-wise rules, so that the compiled loop gives the same bits as array arithmetic did: minimum and
+# maximum return the second operand on a tie (the sign of a zero) and propagate NaN; clip keeps x on its bounds.
+@numba.njit(inline="always")
+def _min(a, b):
+    return a if a < b or a != a else b
+
+
+@numba.njit(inline="always")
+def _max(a, b):
+    return a if a > b or a != a else b
+
+
+@numba.njit(inline="always")
+def _clip(x, lo, hi):
+    return lo if x < lo else (hi if x > hi else x)
+
+
+@numba.njit(cache=True, nogil=True)
+def _step_hours(lo, hi, cap, soc, month_peak, soc_sum, dc_discharged_sum,
+                pv, load, critical, grid_down, on_peak, may_discharge, hours_left, local_month, vpp_kw, vpp_hold,
+                vpp_precharge, storm_prep, battery_off, has, power, eta, reserve_pct, demand_plan,
+                out_solar, out_load, out_charge, out_discharge, out_import, out_export, out_soc):
+    """Hours lo..hi-1 of every home, in place: the state (soc kWh, month_peak) carries over between calls; the
+    hour's flows go to out_*; soc_sum and dc_discharged_sum add up what the fade tracker reads (kWh)."""
+    for h in range(lo, hi):
+        for j in range(soc.shape[0]):
+            if h and local_month[h, j] != local_month[h - 1, j]:
+                month_peak[j] = 0.0
+            c_kwh = cap[h, j]
+            s = _min(soc[j], c_kwh)
+            floor = c_kwh * reserve_pct[j] / 100.0
+            p, l, c = pv[h, j], load[h, j], critical[h, j]
+            e = eta[j]
+            pw = 0.0 if battery_off[h, j] else power[j]
+            headroom = _max(c_kwh - s, 0.0) / e  # AC energy the battery can still absorb
+            available = _max(s - floor, 0.0) * e  # AC energy above the reserve
+            deep = _max(s, 0.0) * e  # AC energy down to empty (backup may use the reserve)
+
+            if grid_down[h, j]:
+                # Grid down: island critical load; homes without a battery lose supply and PV (anti-islanding).
+                ch = _min(_min(p - c, pw), headroom) if p > c else 0.0
+                dis = _min(_min(c - p, pw), deep) if p < c else 0.0
+                if has[j]:
+                    served = _min(c, p + dis)
+                    solar = served + ch - dis
+                else:
+                    served, solar, ch, dis = 0.0, 0.0, 0.0, 0.0
+            else:
+                surplus = p - l
+                top_up = storm_prep[h, j] or vpp_precharge[h, j]
+                if storm_prep[h, j] or (vpp_precharge[h, j] and not on_peak[h, j]):  # top up from solar and grid
+                    ch = _min(pw, headroom)
+                elif surplus > 0:
+                    ch = _min(_min(surplus, pw), headroom)
+                else:
+                    ch = 0.0
+                dis = 0.0
+                if surplus < 0 and may_discharge[h, j] and not top_up:
+                    dis = _min(_min(-surplus, pw), available)
+                # Demand plans: spread the stored energy over the rest of the window, import no more than the
+                # month's highest on-peak hour so far.
+                if demand_plan[j] and on_peak[h, j] and surplus < 0 and not top_up and not vpp_hold[h, j]:
+                    level = _max(month_peak[j], -surplus - available / _max(hours_left[h, j], 1.0))
+                    dis = _min(_min(_max(-surplus - level, 0.0), pw), available)
+                if vpp_kw[h, j] > 0:
+                    dis = _min(_min(_max(vpp_kw[h, j], -surplus), pw), available)
+                    ch = 0.0
+                served, solar = l, p
+
+            net = solar + dis - served - ch
+            imp = 0.0 if grid_down[h, j] else _max(-net, 0.0)
+            if on_peak[h, j]:
+                month_peak[j] = _max(month_peak[j], imp)
+            s = _clip(s + ch * e - dis / e, 0.0, c_kwh)
+            soc[j] = s
+            soc_sum[j] += s
+            dc_discharged_sum[j] += dis / e
+            out_solar[h, j], out_load[h, j], out_charge[h, j], out_discharge[h, j] = solar, served, ch, dis
+            out_import[h, j] = imp
+            out_export[h, j] = 0.0 if grid_down[h, j] else _max(net, 0.0)
+            # No battery, no state of charge: NaN here, written as null (not 0 %, which would read as empty).
+            out_soc[h, j] = 100.0 * s / _max(c_kwh, 1e-9) if c_kwh > 0 else np.nan
 
 
 def _day_runs(local_hour: np.ndarray) -> np.ndarray:
