@@ -6,7 +6,9 @@ Two pieces with explicit inputs and outputs:
   hour is billed on-peak (the plan's window, on weekdays only where the plan says so - the rule billing applies in
   `int_telemetry_hours_priced`), which season's rates apply, and what the home's export regime and demand charge are.
 * `run_battery` steps the battery through the hours (state of charge carries over) from PV, load, critical load,
-  outages, programme calls and that calendar, and returns the hourly flows.
+  outages, programme calls and that calendar, and returns the hourly flows. The modes are decided for all hours
+  at once with numpy; the hour-by-hour loop itself (`_step_hours`) is compiled with numba, since its state
+  carries from one hour to the next.
 
 Operating modes (manufacturer time-based control, e.g. Tesla Powerwall "Time-Based Control", Enphase IQ "Savings
 mode", and self-consumption "Self-Powered" / "Self-Consumption" modes):
