@@ -173,3 +173,20 @@ def test_capacity_may_change_hour_by_hour():
     out = run_battery(z, z, z, f, cal, hour, mon, z, f, f, f, f, np.array([True]), cap, np.array([5.0]),
                       np.array([1.0]), np.array([0.0]))
     assert out["soc"][11, 0] == pytest.approx(50.0) and out["soc"][12, 0] == pytest.approx(100.0)
+
+
+def test_the_compiled_loop_keeps_numpys_elementwise_rules():
+    """The hour loop is compiled (controller._step_hours) and must give the bits numpy's array arithmetic gave:
+    np.minimum / np.maximum return the second operand on a tie (0.0 and -0.0 are written differently to Parquet)
+    and propagate NaN from either side; np.clip keeps x on its bounds. Python's min/max do neither."""
+    from solstice.controller import _clip, _max, _min
+
+    values = [-1.0, -0.0, 0.0, 2.5, np.nan]
+    for a in values:
+        for b in values:
+            for mine, theirs in ((_min(a, b), np.minimum(a, b)), (_max(a, b), np.maximum(a, b))):
+                assert np.array_equal(np.array([mine]), np.array([theirs]), equal_nan=True)
+                assert np.signbit(mine) == np.signbit(theirs)
+        for lo, hi in ((0.0, 5.0), (-0.0, 0.0), (0.0, 2.5)):
+            assert np.signbit(_clip(a, lo, hi)) == np.signbit(np.clip(np.array([a]), lo, hi)[0]) or np.isnan(a)
+            assert np.array_equal(np.array([_clip(a, lo, hi)]), np.clip(np.array([a]), lo, hi), equal_nan=True)
