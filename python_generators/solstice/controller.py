@@ -112,14 +112,14 @@ def run_battery(pv: np.ndarray, load: np.ndarray, critical: np.ndarray, grid_dow
     shifts = cal.peak_rate * rte[None, :] > cal.offpeak_rate[None, :]  # (H, b) TOU shifting pays this season
     time_based = (cal.peak_rate > cal.offpeak_rate[None, :]).any(axis=0)  # (b,) the plan has a dearer peak
     self_consume_offpeak = cal.net_billing & (cal.offpeak_rate * rte > cal.export_rate)  # (b,)
-    peak_today = _peak_today(cal.on_peak, local_hour)  # (H, b) the hour's local day has billed peak hours
+    # (H, b) the hour's local day has billed peak hours; billed peak hours left in it, this one included
+    peak_today, hours_left = _peak_days(np.ascontiguousarray(cal.on_peak), np.ascontiguousarray(local_hour))
     held = peak_today & (local_hour >= (cal.peak_start_hour - pre_peak_hold_hours)[None, :]) & ~cal.on_peak
     held &= local_hour < cal.peak_end_hour[None, :]
     may_discharge = np.where(time_based[None, :],
                              (cal.on_peak & shifts) | (self_consume_offpeak[None, :] & ~cal.on_peak & ~held),
                              True) & ~vpp_hold
     demand_plan = (cal.demand_rate > 0).any(axis=0)  # (b,)
-    hours_left = _peak_hours_left(cal.on_peak, local_hour)  # (H, b) on-peak hours left today, this one included
 
     out = {name: np.zeros((H, b)) for name in ("solar", "load", "charge", "discharge", "soc", "grid_import",
                                                 "grid_export")}
@@ -131,7 +131,7 @@ def run_battery(pv: np.ndarray, load: np.ndarray, critical: np.ndarray, grid_dow
     real = lambda a: np.ascontiguousarray(a, dtype=np.float64)  # noqa: E731
     flag = lambda a: np.ascontiguousarray(a, dtype=np.bool_)  # noqa: E731
     inputs = (real(pv), real(load), real(critical), flag(grid_down), flag(cal.on_peak), flag(may_discharge),
-              real(hours_left), np.ascontiguousarray(local_month, dtype=np.int64), real(vpp_kw), flag(vpp_hold),
+              hours_left, np.ascontiguousarray(local_month, dtype=np.int64), real(vpp_kw), flag(vpp_hold),
               flag(vpp_precharge), flag(storm_prep), flag(battery_off), flag(has), real(power), real(eta),
               real(np.broadcast_to(reserve_pct, (b,))), flag(demand_plan))
     outputs = tuple(out[name] for name in ("solar", "load", "charge", "discharge", "grid_import", "grid_export",
@@ -239,30 +239,23 @@ def _step_hours(lo, hi, cap, soc, month_peak, soc_sum, dc_discharged_sum,
             out_soc[h, j] = 100.0 * s / _max(c_kwh, 1e-9) if c_kwh > 0 else np.nan
 
 
-def _day_runs(local_hour: np.ndarray) -> np.ndarray:
-    """(H, b) index of the local day each hour belongs to (a new day starts where the local hour goes down)."""
-    new_day = np.vstack([np.ones((1, local_hour.shape[1]), bool), np.diff(local_hour, axis=0) < 0])
-    return np.cumsum(new_day, axis=0)
-
-
-def _peak_today(on_peak: np.ndarray, local_hour: np.ndarray) -> np.ndarray:
-    """(H, b) whether the hour's local day has any billed on-peak hour."""
-    day = _day_runs(local_hour)
-    out = np.zeros(on_peak.shape, bool)
-    for j in range(on_peak.shape[1]):
-        counts = np.bincount(day[:, j], weights=on_peak[:, j], minlength=day[-1, j] + 1)
-        out[:, j] = counts[day[:, j]] > 0
-    return out
-
-
-def _peak_hours_left(on_peak: np.ndarray, local_hour: np.ndarray) -> np.ndarray:
-    """(H, b) billed on-peak hours left in the hour's local day, this one included (0 off-peak)."""
-    day = _day_runs(local_hour)
-    left = np.zeros(on_peak.shape)
-    run = np.zeros(on_peak.shape[1])
-    for h in range(on_peak.shape[0] - 1, -1, -1):
-        if h < on_peak.shape[0] - 1:
-            run = np.where(day[h] != day[h + 1], 0.0, run)
-        run = run + on_peak[h]
-        left[h] = np.where(on_peak[h], run, 0.0)
-    return left
+@numba.njit(cache=True, nogil=True)
+def _peak_days(on_peak, local_hour):
+    """(H, b) whether the hour's local day has any billed on-peak hour, and the billed on-peak hours left in it,
+    this one included (0 off-peak). A new local day starts where the local hour goes down."""
+    H, b = on_peak.shape
+    run = np.zeros((H, b))  # on-peak hours from this hour to the end of its day
+    for h in range(H - 1, -1, -1):
+        for j in range(b):
+            later = run[h + 1, j] if h < H - 1 and local_hour[h + 1, j] >= local_hour[h, j] else 0.0
+            run[h, j] = later + 1.0 if on_peak[h, j] else later
+    peak_today = np.zeros((H, b), np.bool_)
+    day_total = np.zeros(b)
+    for h in range(H):
+        for j in range(b):
+            if h == 0 or local_hour[h, j] < local_hour[h - 1, j]:
+                day_total[j] = run[h, j]  # the day's first hour: every on-peak hour of the day is still ahead
+            peak_today[h, j] = day_total[j] > 0
+            if not on_peak[h, j]:
+                run[h, j] = 0.0
+    return peak_today, run
