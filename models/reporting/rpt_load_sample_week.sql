@@ -4,7 +4,7 @@
 with
 
 hours as (
-    select * from {{ ref('int_telemetry_hours_priced') }}
+    select * from {{ ref('int_telemetry_hours_metered') }}
 ),
 
 households as (

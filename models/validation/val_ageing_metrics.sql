@@ -19,7 +19,7 @@ health as (
 ),
 
 hours as (
-    select * from {{ ref('int_telemetry_hours_priced') }}
+    select * from {{ ref('int_telemetry_hours_metered') }}
 ),
 
 tickets as (

@@ -11,7 +11,7 @@ households as (
 ),
 
 hours as (
-    select * from {{ ref('int_telemetry_hours_priced') }}
+    select * from {{ ref('int_telemetry_hours_metered') }}
 ),
 
 full_year_homes as (

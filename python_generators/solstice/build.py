@@ -47,9 +47,9 @@ COMPANION_TABLES = {
     "portfolio_kpi_components_daily": "date, state",
 }
 # The schema's optional sub-daily tables (premium), each with the monthly model whose month-partitioned Parquet
-# it is: released as built. hourly_energy is a view over the hours stored once by int_telemetry_hours_priced.
+# it is: released as built. hourly_energy is a view over the hours stored once by int_telemetry_hours_metered.
 SUB_DAILY_TABLES = {
-    "hourly_energy": "int_telemetry_hours_priced",
+    "hourly_energy": "int_telemetry_hours_metered",
     "dispatch_intervals": "dispatch_intervals",
 }
 TOOLS = ["dbt-core", "dbt-duckdb", "duckdb", "pvlib", "numpy", "pandas", "pyarrow", "solstice-pack"]

@@ -14,7 +14,7 @@ from .errors import ConfigError, SolsticeError
 GIB = 1024 ** 3
 # Bytes per home-hour of the pack, measured on premium-25k (25,000 homes x 24 months, zstd Parquet, energy in
 # whole Wh, 2026-12-07): the raw layer the generator writes; the database (daily and coarser tables) with the
-# month partitions of the hourly models (the hours stored once, int_telemetry_hours_priced, 3.4 GiB of them; the
+# month partitions of the hourly models (the hours stored once, int_telemetry_hours_metered, 3.4 GiB of them; the
 # sub-daily marts add 0.005 GiB); the release (Parquet + CSV mirrors of the 14 tables and companions, plain or
 # gzip, measured on the MVP; the sub-daily Parquet is hard-linked, not copied).
 RAW_BYTES_PER_HOME_HOUR = 7.3  # 2.96 GiB

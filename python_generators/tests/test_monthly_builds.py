@@ -20,7 +20,7 @@ from conftest import solstice
 
 MONTHLY_MODELS = {
     "staging": ["base_fleet__telemetry_duplicate_copies"],
-    "intermediate": ["int_telemetry_hours_filled", "int_telemetry_hours_priced", "int_household_days_billed"],
+    "intermediate": ["int_telemetry_hours_filled", "int_telemetry_hours_metered", "int_household_days_billed"],
     "marts": ["dispatch_intervals"],
 }
 MARTS = ["households", "subscriber_contracts", "installation_pipeline", "solar_systems", "battery_systems",
@@ -58,7 +58,7 @@ def test_monthly_models_equal_the_whole_pack_computed_at_once(dev_release, root,
                 assert rows == con.execute(f"select count(*) from {whole}").fetchone()[0], name
                 assert _differences(con, f"{schema}.{name}", whole) == 0, name
         # the months are really separate files, one per month of the pack
-        stored = workdir / "data" / "solstice_dev.hourly" / "int_telemetry_hours_priced"
+        stored = workdir / "data" / "solstice_dev.hourly" / "int_telemetry_hours_metered"
         files = sorted(p.parent.name for p in stored.glob("*/*"))
         assert files == ["month=2025-06", "month=2025-07"]
 

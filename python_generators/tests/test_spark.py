@@ -35,7 +35,7 @@ def both_engines(dev_release):
 
 def _spark_files(warehouse: Path, name: str) -> str:
     """A mart's Parquet files on Spark: a table's folder, or the `<model>__by_month` partitions of the monthly
-    model that stores it (hourly_energy is a view over int_telemetry_hours_priced's)."""
+    model that stores it (hourly_energy is a view over int_telemetry_hours_metered's)."""
     table = warehouse / "marts.db" / name
     if table.is_dir():
         return str(table / "*.parquet")
@@ -90,13 +90,13 @@ def test_a_month_of_a_monthly_model_can_be_rebuilt_on_spark(both_engines, dev_re
     """insert overwrite by month: rebuilding one month rewrites that month's files only."""
     workdir, _ = dev_release
     database, warehouse = both_engines
-    partitions = sorted((warehouse / "intermediate.db" / "int_telemetry_hours_priced__by_month").glob("month=*"))
+    partitions = sorted((warehouse / "intermediate.db" / "int_telemetry_hours_metered__by_month").glob("month=*"))
     assert len(partitions) >= 2
     first, other = partitions[0], partitions[-1]
     before = {p: p.stat().st_mtime_ns for p in other.glob("*.parquet")}
     month = first.name.split("=")[1]
     result = solstice(["build", "--pack", "dev", "--sub-daily", "--target", "spark", "--select",
-                       "int_telemetry_hours_priced hourly_energy", "--rebuild-months", month], workdir)
+                       "int_telemetry_hours_metered hourly_energy", "--rebuild-months", month], workdir)
     assert result.returncode == 0, result.stdout[-4000:] + result.stderr[-2000:]
     assert {p: p.stat().st_mtime_ns for p in other.glob("*.parquet")} == before
     assert any(p.stat().st_mtime_ns > max(before.values(), default=0) for p in first.glob("*.parquet"))

@@ -5,7 +5,7 @@
 with
 
 hours as (
-    select * from {{ ref('int_telemetry_hours_priced') }}
+    select * from {{ ref('int_telemetry_hours_metered') }}
 ),
 
 batteries as (

@@ -1,7 +1,7 @@
 -- Every in-service hour of every home in its local time, limited to the pack's local calendar window:
 -- the usable readings plus the filled hours (filled_flag), so each home-day is complete.
 -- A view over the readings (int_telemetry_readings_localized, itself a view over the raw feed) and the few filled
--- hours, which take the local clock of the hour they fill; read a month at a time by int_telemetry_hours_priced,
+-- hours, which take the local clock of the hour they fill; read a month at a time by int_telemetry_hours_metered,
 -- which stores the hours once for every model downstream.
 with
 

@@ -1,7 +1,7 @@
 -- Every usable reading with the home's local time and rate plan, limited to the pack's local calendar window.
 -- Local days come from the home's IANA time zone (23 or 25 hours on daylight-saving days).
 -- A view over the raw feed, read only by the two models built month by month after it (the filled hours and the
--- priced hours, where the hours are stored once): each reader filters interval_start_at to the UTC hours it
+-- metered hours, where the hours are stored once): each reader filters interval_start_at to the UTC hours it
 -- needs, and the filter reaches the raw Parquet, so only those row groups are read.
 
 with

@@ -38,7 +38,7 @@ batteries as (
 
 readings as (
     -- the hours with a reading: a filled hour is a copy of another day, not a measurement
-    select * from {{ ref('int_telemetry_hours_priced') }}
+    select * from {{ ref('int_telemetry_hours_metered') }}
     where not filled_flag
 ),
 
