@@ -2,8 +2,14 @@
 -- health falling per year of service by chemistry, and battery replacements restoring the health they report.
 with
 
+-- the daily energy of daily_generation_consumption, read from its tariff-free source so that a tariff edit
+-- does not rerun this check
 days as (
-    select * from {{ ref('daily_generation_consumption') }}
+    select
+        household_id,
+        local_date as date,
+        solar_generation_kwh
+    from {{ ref('int_household_days_metered') }}
 ),
 
 systems as (

@@ -2,8 +2,14 @@
 -- (summer evening peak) and how homes differ from each other and from day to day.
 with
 
+-- the daily energy of daily_generation_consumption, read from its tariff-free source so that a tariff edit
+-- does not rerun this check
 days as (
-    select * from {{ ref('daily_generation_consumption') }}
+    select
+        household_id,
+        local_date as date,
+        home_load_kwh
+    from {{ ref('int_household_days_metered') }}
 ),
 
 households as (

@@ -20,7 +20,8 @@ from conftest import solstice
 
 MONTHLY_MODELS = {
     "staging": ["base_fleet__telemetry_duplicate_copies"],
-    "intermediate": ["int_telemetry_hours_filled", "int_telemetry_hours_metered", "int_household_days_billed"],
+    "intermediate": ["int_telemetry_hours_filled", "int_telemetry_hours_metered", "int_household_days_metered",
+                     "int_household_days_billed"],
     "marts": ["dispatch_intervals"],
 }
 MARTS = ["households", "subscriber_contracts", "installation_pipeline", "solar_systems", "battery_systems",
@@ -82,6 +83,59 @@ def test_rebuilding_one_month_gives_identical_marts(dev_release, tmp_path):
         con.execute(f"attach '{copy / 'data' / 'solstice_dev.duckdb'}' as rebuilt (read_only)")
         for mart in MARTS:
             assert _differences(con, f"whole.marts.{mart}", f"rebuilt.marts.{mart}") == 0, mart
+
+
+def test_a_tariff_edit_reprices_the_bills_and_rewrites_no_stored_hour(dev_release, root, tmp_path):
+    """The README's "Change a tariff and rebuild": every rate of every plan raised by 0.125 USD/kWh, then
+    `--select utility_tariff_plans+`. Each day's bill without the system rises by 0.125 x its grid-up load and
+    with the system by 0.125 x its imports (summed here from the stored hours); the energy is unchanged; the
+    stored hours and the daily energy are not rewritten (the tariffs are applied as the hours are read)."""
+    workdir, _ = dev_release
+    project, copy = tmp_path / "project", tmp_path / "work"
+    shutil.copytree(root, project, ignore=shutil.ignore_patterns(
+        ".*", "data", "release", "target", "logs", "python_generators", "benchmarks", "docs"))
+    shutil.copytree(workdir / "data", copy / "data")
+    seed = project / "seeds" / "utility_tariff_plans.csv"
+    with duckdb.connect() as con:
+        con.execute(f"""copy (select * replace (summer_peak_rate + 0.125 as summer_peak_rate,
+                                                 winter_peak_rate + 0.125 as winter_peak_rate,
+                                                 offpeak_rate + 0.125 as offpeak_rate)
+                              from read_csv('{seed}')) to '{seed}' (header)""")
+    hourly = copy / "data" / "solstice_dev.hourly"
+    kept = {path: path.stat().st_mtime_ns for model in ("int_telemetry_hours_metered", "int_household_days_metered")
+            for path in (hourly / model).glob("*/*.parquet")}
+    billed = {path: path.stat().st_mtime_ns for path in (hourly / "int_household_days_billed").glob("*/*.parquet")}
+    assert len(kept) == 4 and len(billed) == 2
+
+    result = solstice(["build", "--pack", "dev", "--sub-daily", "--select", "utility_tariff_plans+"], copy, project)
+    assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
+    assert {path: path.stat().st_mtime_ns for path in kept} == kept, "a tariff edit rewrote stored hours"
+    assert all(path.stat().st_mtime_ns != before for path, before in billed.items()), "the bills were not rebuilt"
+
+    with duckdb.connect() as con:
+        con.execute(f"attach '{workdir / 'data' / 'solstice_dev.duckdb'}' as before (read_only)")
+        con.execute(f"attach '{copy / 'data' / 'solstice_dev.duckdb'}' as after (read_only)")
+        hours = f"read_parquet('{hourly}/int_telemetry_hours_metered/*/*.parquet')"
+        days, worst = con.execute(f"""
+            with hours as (
+                select household_id, local_date as date,
+                       sum(case when grid_up_flag then home_load_kwh else 0 end) as grid_up_load_kwh,
+                       sum(grid_import_kwh) as import_kwh
+                from {hours} group by all
+            )
+            select count(*), max(greatest(
+                abs(a.bill_without_system_usd - b.bill_without_system_usd - 0.125 * hours.grid_up_load_kwh),
+                abs(a.bill_with_system_usd - b.bill_with_system_usd - 0.125 * hours.import_kwh),
+                abs(a.home_load_kwh - b.home_load_kwh) + abs(a.solar_generation_kwh - b.solar_generation_kwh)))
+            from after.marts.daily_generation_consumption as a
+            inner join before.marts.daily_generation_consumption as b using (household_id, date)
+            inner join hours using (household_id, date)""").fetchone()
+        assert days == con.execute("select count(*) from before.marts.daily_generation_consumption").fetchone()[0]
+        assert worst < 1e-6
+        raised = con.execute("select count(*) from after.marts.daily_generation_consumption as a inner join "
+                             "before.marts.daily_generation_consumption as b using (household_id, date) "
+                             "where a.bill_without_system_usd > b.bill_without_system_usd + 0.01").fetchone()[0]
+        assert raised > days / 2
 
 
 def test_rebuilding_a_month_of_a_model_never_built_whole_is_refused(dev_raw, tmp_path):
