@@ -1,8 +1,8 @@
 -- Load as a house: end-use energy per home by climate zone (space conditioning, electric water heating), how
--- high homes peak (annual peak hour, also in homes without central AC or an EV), how large a home-day gets,
--- and when EVs charge (share of charging in the tariff's peak hours).
+-- high homes peak (annual peak hour, also in homes without central AC or an EV) and how large a home-day gets.
+-- Tariff-free: when EVs charge against the tariff's peak hours is val_load_ev_timing_metrics'.
 -- Read from the month-partitioned models, not staging (which classifies the raw feed again) and not a pack-wide
--- group-by over home-hours (which grows with the pack): home-days come from the daily bills.
+-- group-by over home-hours (which grows with the pack): home-days come from the metered days.
 with
 
 households as (
@@ -13,38 +13,26 @@ crm_households as (
     select * from {{ ref('stg_crm__households') }}
 ),
 
-priced_hours as (
-    select * from {{ ref('int_telemetry_hours_priced') }}
+hours as (
+    select * from {{ ref('int_telemetry_hours_metered') }}
 ),
 
-billed_days as (
-    select * from {{ ref('int_household_days_billed') }}
-),
-
-tariffs as (
-    select * from {{ ref('utility_tariff_plans') }}
+metered_days as (
+    select * from {{ ref('int_household_days_metered') }}
 ),
 
 -- One pass over the stored hours, grouped by home: the stored hours are read once, never kept whole (a CTE read
 -- twice is materialized, which at the premium pack is every home-hour of the pack).
 home_totals as (
     select
-        priced_hours.household_id,
+        household_id,
         -- metered hours only: a filled hour is a copy of another day
-        sum(priced_hours.load_hvac_kwh) filter (where not priced_hours.filled_flag) as hvac_kwh,
-        sum(priced_hours.load_water_heating_kwh) filter (where not priced_hours.filled_flag) as water_heating_kwh,
-        max(priced_hours.home_load_kwh) filter (where not priced_hours.filled_flag) as peak_hour_kwh,
-        count(*) filter (where not priced_hours.filled_flag) / 24 as days_metered,
-        -- EV charging under tariffs with peak hours
-        count(*) filter (where tariffs.tariff_type in ('tou', 'demand_like') and priced_hours.load_ev_kwh > 0)
-            as ev_charging_hours,
-        sum(priced_hours.load_ev_kwh) filter (where tariffs.tariff_type in ('tou', 'demand_like')) as ev_kwh,
-        sum(priced_hours.load_ev_kwh) filter (
-            where tariffs.tariff_type in ('tou', 'demand_like') and priced_hours.peak_flag
-        ) as ev_peak_kwh
-    from priced_hours
-    left join tariffs on priced_hours.tariff_id = tariffs.tariff_id
-    group by priced_hours.household_id
+        sum(load_hvac_kwh) filter (where not filled_flag) as hvac_kwh,
+        sum(load_water_heating_kwh) filter (where not filled_flag) as water_heating_kwh,
+        max(home_load_kwh) filter (where not filled_flag) as peak_hour_kwh,
+        count(*) filter (where not filled_flag) / 24 as days_metered
+    from hours
+    group by household_id
 ),
 
 full_year_homes as (
@@ -67,7 +55,7 @@ home_days as (
         household_id,
         local_date,
         home_load_kwh as load_kwh
-    from billed_days
+    from metered_days
     where hours_reported >= 23
 ),
 
@@ -109,13 +97,6 @@ final as (
         percentile_cont(0.99) within group (order by load_kwh) as measured_value,
         count(*) as sample_size
     from home_days
-    union all
-    select
-        'load_ev_peak_hour_share' as metric_id,
-        'all' as scope,
-        coalesce(sum(ev_peak_kwh), 0) / nullif(sum(ev_kwh), 0) as measured_value,
-        coalesce(sum(ev_charging_hours), 0) as sample_size
-    from home_totals
 )
 
 select * from final

@@ -30,6 +30,8 @@ metrics as (
     union all
     select * from {{ ref('val_load_end_use_metrics') }}
     union all
+    select * from {{ ref('val_load_ev_timing_metrics') }}
+    union all
     select * from {{ ref('val_vpp_metrics') }}
     union all
     select * from {{ ref('val_outage_metrics') }}
