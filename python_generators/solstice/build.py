@@ -148,6 +148,8 @@ def dbt_build(root: Path, pack: str, raw: Path, select: str | None = None, sub_d
               rebuild_months: list[str] | None = None, selector: str | None = None, target: str = "dev") -> None:
     vars_ = pack_vars(raw, pack, sub_daily, rebuild_months)
     check_raw_pack(root, raw)
+    if rebuild_months:
+        _refuse_months_of_a_pack_never_built(root, pack, target)
     if target == "spark":
         vars_.update(spark_vars(raw, pack))
         _spark_build(root, pack, vars_, select, selector, rebuild_months)
@@ -179,6 +181,21 @@ def dbt_build(root: Path, pack: str, raw: Path, select: str | None = None, sub_d
         marker.write_text(json.dumps({"pack": pack, "raw_root": str(raw.resolve()),
                                       "finished_at": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")}))
     log(f"dbt build finished in {time.perf_counter() - started:.1f} s -> {db}")
+
+
+def _refuse_months_of_a_pack_never_built(root: Path, pack: str, target: str) -> None:
+    """--rebuild-months keeps the other months as built: with none built yet, say so before dbt starts (each
+    monthly model would refuse too, but only once the build reached it)."""
+    if target == "spark":
+        built, flag = spark_path(root, pack) / "spark-warehouse", " --target spark"
+        months = built.glob("*.db/*__by_month/month=*")
+    else:
+        built, flag = hourly_path(root, pack), ""
+        months = built.glob("*/month=*")
+    if next(months, None) is None:
+        raise SolsticeError(f"--rebuild-months recomputes months of a pack built before, and no month of pack "
+                            f"{pack} is built ({built} holds none). Build it whole first: `solstice build --pack "
+                            f"{pack}{flag}`, without --rebuild-months.")
 
 
 def _spark_build(root: Path, pack: str, vars_: dict, select: str | None, selector: str | None,

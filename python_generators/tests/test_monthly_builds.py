@@ -138,10 +138,26 @@ def test_a_tariff_edit_reprices_the_bills_and_rewrites_no_stored_hour(dev_releas
         assert raised > days / 2
 
 
-def test_rebuilding_a_month_of_a_model_never_built_whole_is_refused(dev_raw, tmp_path):
-    result = solstice(["build", "--pack", "dev", "--raw", str(dev_raw), "--rebuild-months", "2025-07"], tmp_path)
+@pytest.mark.parametrize("target", ["dev", "spark"])
+def test_rebuilding_months_of_a_pack_never_built_is_refused_before_dbt_starts(dev_raw, tmp_path, target):
+    result = solstice(["build", "--pack", "dev", "--raw", str(dev_raw), "--rebuild-months", "2025-07",
+                       "--target", target], tmp_path)
     assert result.returncode == 2
-    assert "month 2025-06 is not on disk" in result.stdout
+    assert "no month of pack dev is built" in result.stderr and "Build it whole first" in result.stderr
+    assert "$ dbt" not in result.stderr + result.stdout and not (tmp_path / "data").exists()
+
+
+def test_rebuilding_a_month_of_a_model_never_built_whole_is_refused(dev_release, tmp_path):
+    """A model whose other months are not on disk (added since the last build, say) cannot be completed by
+    rebuilding one month: the materialization stops with the fix."""
+    workdir, _ = dev_release
+    copy = tmp_path / "work"
+    shutil.copytree(workdir / "data", copy / "data")
+    shutil.rmtree(copy / "data" / "solstice_dev.hourly" / "int_telemetry_hours_filled" / "month=2025-06")
+    result = solstice(["build", "--pack", "dev", "--select", "int_telemetry_hours_filled",
+                       "--rebuild-months", "2025-07"], copy)
+    assert result.returncode == 2
+    assert "int_telemetry_hours_filled: month 2025-06 is not on disk" in result.stdout
     assert "without rebuild_months" in result.stdout
 
 
