@@ -9,7 +9,7 @@ import sys
 from pathlib import Path
 
 from .config import CSV_COMPRESSIONS, project_root, resolve_pack, work_dir
-from .errors import SolsticeError
+from .errors import SolsticeError, request_stop
 
 DESCRIPTION = """\
 Solstice Residential Energy Simulation Pack.
@@ -119,13 +119,9 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _interrupt(signum, frame):
-    raise KeyboardInterrupt
-
-
 def main(argv: list[str] | None = None) -> int:
     # A job runner stops work with SIGTERM: treat it like Ctrl-C, so partial output is cleaned up.
-    signal.signal(signal.SIGTERM, _interrupt)
+    signal.signal(signal.SIGTERM, request_stop)
     parser = build_parser()
     args = parser.parse_args(argv)
     if not args.command:

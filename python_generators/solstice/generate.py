@@ -25,7 +25,7 @@ import pyarrow.parquet as pq
 from . import __version__
 from .config import PackConfig
 from .devices import Simulator
-from .errors import ConfigError
+from .errors import ConfigError, stop_if_requested
 from .population import Population
 from .reference import Reference
 from .resources import check_disk_for_generate, keep_freed_memory
@@ -40,6 +40,7 @@ PARQUET_OPTIONS = {"compression": "zstd", "compression_level": 1}
 
 
 def log(message: str) -> None:
+    stop_if_requested()
     print(f"[solstice] {message}", file=sys.stderr, flush=True)
 
 
@@ -102,6 +103,7 @@ def prepare_output(out: Path, config: PackConfig) -> Path:
 
 def publish(staging: Path, out: Path) -> None:
     """Swap the finished staging folder into place (the old pack is removed only after success)."""
+    stop_if_requested()
     out = out.resolve()
     old = out.parent / f".{out.name}.old-{os.getpid()}"
     if out.exists():
