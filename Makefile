@@ -13,7 +13,7 @@
 ## validate   write release/$(PACK)/validation/VALIDATION_REPORT.md and its charts again
 ## charts     render release/$(PACK)/charts/*.png again
 ## docs       dbt docs generate for a built pack, then serve them on http://localhost:$(DOCS_PORT)
-## test       the whole test suite: SQL lint, then pytest on two workers (10 to 20 minutes on 2 cores, a third of it the Spark equivalence)
+## test       the whole test suite on two pytest workers, SQL lint among the tests (about 20 minutes on 2 cores)
 ## lint       sqlfluff lint of models, singular tests and analyses
 ## fix        sqlfluff fix: tidy the SQL in place
 ## benchmark  time generate + build + release of a pack and its peak memory
@@ -51,11 +51,11 @@ validate: install
 charts: install
 	$(BIN)/solstice charts --pack $(PACK)
 
-# Two pytest workers (pytest-xdist), each file's tests on one worker so its module fixtures are built once.
-# (`--dist loadgroup` would share the dev pack's build between files, but xdist 3.8 cannot tag test ids
-# under pytest 9.2, so it falls back to spreading single tests.)
-test: lint
-	$(BIN)/python -m pytest -n 2 --dist loadfile
+# Two pytest workers (pytest-xdist), each file's tests on one worker so its module fixtures are built once,
+# the files in the order conftest.py gives them (the longest first). The lint is one of the tests
+# (test_lint.py runs `make lint`), so it runs beside the others.
+test: install
+	$(BIN)/python -m pytest -n 2 --dist loadfile --no-loadscope-reorder --durations=15
 
 lint: install
 	$(BIN)/sqlfluff lint models tests/invariants tests/causal tests/reporting analyses

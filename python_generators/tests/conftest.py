@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import fcntl
+import json
 import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -18,9 +21,21 @@ ROOT = Path(__file__).resolve().parents[2]
 SOLSTICE = Path(sys.executable).parent / "solstice"
 
 
-def solstice(args, workdir: Path, root: Path = ROOT) -> subprocess.CompletedProcess:
-    """Runs the `solstice` command with its data, database and release under `workdir`."""
-    env = {**os.environ, "SOLSTICE_WORKDIR": str(workdir)}
+# The files that take longest, longest first: `make test` hands whole files to two pytest-xdist workers in
+# collection order (--no-loadscope-reorder), so the long ones start early and the workers finish together.
+LONGEST_FIRST = ["test_spark.py", "test_realism.py", "test_safe_releases.py", "test_lint.py",
+                 "test_monthly_builds.py", "test_defects.py", "test_source_freshness.py", "test_pack_switch.py"]
+
+
+def pytest_collection_modifyitems(items):
+    rank = {name: position for position, name in enumerate(LONGEST_FIRST)}
+    items.sort(key=lambda item: rank.get(item.path.name, len(rank)))
+
+
+def solstice(args, workdir: Path, root: Path = ROOT, env: dict | None = None) -> subprocess.CompletedProcess:
+    """Runs the `solstice` command with its data, database and release under `workdir` (and `env` on top of
+    this process's environment)."""
+    env = {**os.environ, **(env or {}), "SOLSTICE_WORKDIR": str(workdir)}
     return subprocess.run([str(SOLSTICE), *args], cwd=root, env=env, capture_output=True, text=True, timeout=900)
 
 
@@ -80,10 +95,25 @@ def read_telemetry():
 
 
 @pytest.fixture(scope="session")
-def dev_release(tmp_path_factory, root):
+def dev_release(tmp_path_factory, root, worker_id):
     """`solstice pack --pack dev --sub-daily` run once: (work folder with data/ and release/, the completed
-    process). With the sub-daily marts, so their build, tests and release are covered too."""
-    workdir = tmp_path_factory.mktemp("work")
-    result = solstice(["pack", "--pack", "dev", "--sub-daily"], workdir, root)
+    process). With the sub-daily marts, so their build, tests and release are covered too. dbt's target/ of
+    that build is the work folder's dbt-target/.
+
+    Built once for the whole run: the first pytest-xdist worker to ask builds it under a lock, and every worker
+    takes its own copy (the tests open its DuckDB file, and a DuckDB file has one writer)."""
+    shared = tmp_path_factory.getbasetemp()
+    shared = shared.parent if worker_id != "master" else shared
+    built, outcome = shared / "dev-release", shared / "dev-release.json"
+    with (shared / "dev-release.lock").open("w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if not outcome.exists():
+            env = {"DBT_TARGET_PATH": str(built / "dbt-target"), "DBT_LOG_PATH": str(built / "dbt-logs")}
+            result = solstice(["pack", "--pack", "dev", "--sub-daily"], built, root, env)
+            outcome.write_text(json.dumps({"args": result.args, "returncode": result.returncode,
+                                           "stdout": result.stdout, "stderr": result.stderr}))
+    result = subprocess.CompletedProcess(**json.loads(outcome.read_text()))
     assert result.returncode == 0, result.stdout[-4000:] + result.stderr[-4000:]
+    workdir = tmp_path_factory.mktemp("work")
+    shutil.copytree(built, workdir, dirs_exist_ok=True)
     return workdir, result

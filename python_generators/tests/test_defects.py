@@ -56,7 +56,7 @@ def build_daily(raw_workdir: Path, root: Path, defect_rate: str) -> Path:
     """Generates a dev pack at this defect rate and builds (with their tests) the staging and daily models the
     comparison reads: the repairs happen upstream of them, the marts add nothing to it."""
     env = {**os.environ, "SOLSTICE_WORKDIR": str(raw_workdir)}
-    daily = "+int_household_days_billed +stg_fleet__telemetry_quarantine"
+    daily = "+int_household_days_metered +stg_fleet__telemetry_quarantine"
     for step in (["generate", "--pack", "dev", "--defect-rate", defect_rate],
                  ["build", "--pack", "dev", "--select", daily]):
         result = subprocess.run([str(SOLSTICE), *step], cwd=root, env=env, capture_output=True, text=True, timeout=900)
@@ -81,12 +81,12 @@ def test_staging_repairs_keep_daily_facts_right(tmp_path_factory, root):
                                  and abs(dirty.home_load_kwh - clean_days.home_load_kwh) > 1e-4) as changed_intact_days,
                 count(*) filter (where dirty.hours_filled > 0) as filled_days,
                 max(abs(dirty.solar_generation_kwh - clean_days.solar_generation_kwh)) as max_solar_gap_kwh
-            from intermediate.int_household_days_billed as dirty
-            inner join clean.intermediate.int_household_days_billed as clean_days
+            from intermediate.int_household_days_metered as dirty
+            inner join clean.intermediate.int_household_days_metered as clean_days
                 using (household_id, local_date)
         """).fetchall()[0]
         days, changed_intact_days, filled_days, max_solar_gap = compared
-        assert days == con.execute("select count(*) from clean.intermediate.int_household_days_billed").fetchall()[0][0]
+        assert days == con.execute("select count(*) from clean.intermediate.int_household_days_metered").fetchall()[0][0]
         assert changed_intact_days == 0
         assert filled_days > 0
         assert max_solar_gap < 16  # a filled hour copies the same hour of a nearby day: at most one hour of PV apart

@@ -105,12 +105,13 @@ def test_release_ships_the_companions_beside_the_schema_tables(dev_release):
 
 
 def test_the_build_leaves_the_working_copy_target_alone(dev_release, root, dbt_target_outside_the_working_copy):
-    """dbt wrote the pack's manifest into the tests' own target folder, not into the project's target/."""
-    scratch = dbt_target_outside_the_working_copy
-    ours = scratch / "target" / "manifest.json"
-    assert ours.exists()
+    """dbt wrote the pack's manifest where DBT_TARGET_PATH said (the build's own folder), not into the
+    project's target/."""
+    workdir, _ = dev_release
+    assert (workdir / "dbt-target" / "manifest.json").exists()
     theirs = root / "target" / "manifest.json"
-    assert not theirs.exists() or theirs.stat().st_mtime < (scratch / "session-started").stat().st_mtime
+    started = (dbt_target_outside_the_working_copy / "session-started").stat().st_mtime
+    assert not theirs.exists() or theirs.stat().st_mtime < started
 
 
 def test_release_ships_the_charts(dev_release):

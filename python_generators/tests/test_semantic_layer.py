@@ -20,7 +20,7 @@ MF = Path(sys.executable).parent / "mf"
 
 
 @pytest.fixture(scope="module")
-def semantic_project(dev_release, root, dbt_target_outside_the_working_copy, tmp_path_factory):
+def semantic_project(dev_release, root, tmp_path_factory):
     """A folder `mf` can run in: the project's dbt_project.yml and profiles.yml with the semantic manifest the
     pack's build wrote (mf reads <project>/target/semantic_manifest.json, and the tests never write into the
     working copy's target/). Returns (folder, database)."""
@@ -29,8 +29,7 @@ def semantic_project(dev_release, root, dbt_target_outside_the_working_copy, tmp
     for name in ("dbt_project.yml", "profiles.yml"):
         shutil.copy(root / name, project / name)
     (project / "target").mkdir()
-    built = Path(os.environ["DBT_TARGET_PATH"]) / "semantic_manifest.json"
-    shutil.copy(built, project / "target" / "semantic_manifest.json")
+    shutil.copy(workdir / "dbt-target" / "semantic_manifest.json", project / "target" / "semantic_manifest.json")
     return project, workdir / "data" / "solstice_dev.duckdb"
 
 
