@@ -13,7 +13,7 @@
 ## validate   write release/$(PACK)/validation/VALIDATION_REPORT.md and its charts again
 ## charts     render release/$(PACK)/charts/*.png again
 ## docs       dbt docs generate for a built pack, then serve them on http://localhost:$(DOCS_PORT)
-## test       the whole test suite on two pytest workers, SQL lint among the tests (about 20 minutes on 2 cores)
+## test       the whole test suite on two pytest workers, SQL lint among the tests (20 to 23 minutes on 2 cores)
 ## lint       sqlfluff lint of models, singular tests and analyses
 ## fix        sqlfluff fix: tidy the SQL in place
 ## benchmark  time generate + build + release of a pack and its peak memory
